@@ -1,0 +1,31 @@
+import type { Db } from '../infra/db';
+import type { Mailer } from '../infra/mailer';
+import type { ServiceCatalog } from '../domain/catalog';
+import { createSentEmailStore } from '../infra/stores/sent-emails';
+import { createHistoryStore } from '../infra/stores/history';
+import { createMailActivities } from './mail';
+
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  catalog: ServiceCatalog;
+  settings: {
+    /** Send a "nessuna variazione" email to job centres with no changes. */
+    renewalsSendEmpty: boolean;
+  };
+}
+
+/** Builds every activity with its dependencies; the worker registers the result. */
+export function createActivities(deps: ActivityDeps) {
+  const sentEmails = createSentEmailStore(deps.db);
+  const history = createHistoryStore(deps.db);
+  void history;
+  return {
+    ...createMailActivities({ mailer: deps.mailer, sentEmails }),
+    async echo(input: { text: string }): Promise<{ echo: string }> {
+      return { echo: input.text };
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,17 @@
+import { Router } from 'express';
+import type { AppDeps } from '../app';
+import { notFound } from '../errors';
+
+/** The services catalog, readable by every role. */
+export function servicesRouter(deps: AppDeps): Router {
+  const router = Router();
+  router.get('/services', (_req, res) => {
+    res.json({ services: deps.catalog.services });
+  });
+  router.get('/services/:code', (req, res) => {
+    const service = deps.catalog.service(req.params.code);
+    if (!service) throw notFound(`Unknown service ${req.params.code}`);
+    res.json(service);
+  });
+  return router;
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { Duration } from 'luxon';
+
+/**
+ * The services catalog is configuration data (SERVICES_FILE, YAML or JSON): every service with its
+ * calendar, offices, categories, IVR menu and SLA. Nothing here is hard-coded per service.
+ */
+
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected HH:mm');
+const dayRule = z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'expected MM-DD (every year) or YYYY-MM-DD');
+const email = z.email();
+const isoDuration = z.string().refine((s) => Duration.fromISO(s).isValid, 'expected an ISO 8601 duration such as PT4H or P2D');
+const zone = z.string().refine((z) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: z });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'unknown IANA time zone');
+
+export const calendarSchema = z
+  .object({
+    zone,
+    /** 24/7: every instant is business time; SLA durations become plain elapsed time. */
+    alwaysOpen: z.boolean().default(false),
+    weekly: z.array(z.object({ days: z.array(weekday).min(1), from: clockTime, to: clockTime })).default([]),
+    /** Public holidays from date-holidays, e.g. {country: IT} or {country: IT, state: '25'}. */
+    holidays: z.object({ country: z.string().length(2), state: z.string().optional(), region: z.string().optional() }).nullable().default(null),
+    /** Extra closed days (a patron saint's day, a bridge day). */
+    closedDates: z.array(dayRule).default([]),
+    /** Days open although a holiday would close them. */
+    openDates: z.array(dayRule).default([]),
+  })
+  .refine((c) => c.alwaysOpen || c.weekly.length > 0, { message: 'a calendar needs a weekly window unless alwaysOpen', path: ['weekly'] });
+
+export const referentSchema = z.object({ name: z.string().min(1), email, phone: z.string().optional() });
+
+export const officeSchema = z.object({
+  code: z.string().regex(/^[A-Z0-9][A-Z0-9_-]*$/, 'office codes are upper case letters, digits, - and _'),
+  name: z.string().min(1),
+  mailbox: email,
+  referents: z.array(referentSchema).default([]),
+});
+
+export const ivrOptionSchema = z.object({
+  code: z.string().min(1),
+  label: z.string().min(1),
+  /** route: to an office/referent; auto-answer: answered by a recorded message (resolved at first level); booking: appointment. */
+  action: z.enum(['route', 'auto-answer', 'booking']),
+  office: z.string().optional(),
+  referent: z.string().optional(),
+  subService: z.string().optional(),
+  category: z.string().optional(),
+});
+
+export const slaSchema = z.object({
+  takeCharge: isoDuration.default('PT4H'),
+  resolve: isoDuration.default('P3D'),
+  reminderLead: isoDuration.default('PT1H'),
+  callback: isoDuration.default('PT4H'),
+  complaintTerm: isoDuration.default('P30D'),
+  answerTimeTargetSec: z.number().positive().default(13),
+  abandonedPctTarget: z.number().min(0).max(100).default(3),
+  firstLevelResolvedPctTarget: z.number().min(0).max(100).default(75),
+});
+
+export const serviceSchema = z
+  .object({
+    code: z.string().regex(/^[A-Z0-9][A-Z0-9_-]*$/, 'service codes are upper case letters, digits, - and _'),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    phoneNumbers: z.array(z.string()).default([]),
+    calendar: calendarSchema,
+    mailboxes: z.object({ sector: email, supervisor: email }),
+    offices: z.array(officeSchema).min(1),
+    /** Office that receives escalations and missed-call forms when none is named. */
+    defaultOffice: z.string(),
+    categories: z.array(z.object({ code: z.string().min(1), name: z.string().min(1), office: z.string().optional() })).default([]),
+    ivrMenu: z.array(ivrOptionSchema).default([]),
+    jobCentres: z.array(z.object({ code: z.string().min(1), name: z.string().min(1), mailbox: email })).default([]),
+    jobTypes: z.array(z.string().min(1)).default([]),
+    sla: slaSchema.default(slaSchema.parse({})),
+    messages: z.object({ welcome: z.string().optional(), outOfHours: z.string().optional() }).default({}),
+  })
+  .superRefine((s, ctx) => {
+    const offices = new Set(s.offices.map((o) => o.code));
+    if (!offices.has(s.defaultOffice)) ctx.addIssue({ code: 'custom', path: ['defaultOffice'], message: `unknown office ${s.defaultOffice}` });
+    s.categories.forEach((c, i) => {
+      if (c.office && !offices.has(c.office)) ctx.addIssue({ code: 'custom', path: ['categories', i, 'office'], message: `unknown office ${c.office}` });
+    });
+    s.ivrMenu.forEach((o, i) => {
+      if (o.office && !offices.has(o.office)) ctx.addIssue({ code: 'custom', path: ['ivrMenu', i, 'office'], message: `unknown office ${o.office}` });
+    });
+  });
+
+export const catalogSchema = z
+  .object({ tenant: z.string().optional(), services: z.array(serviceSchema).min(1) })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.services.forEach((s, i) => {
+      if (seen.has(s.code)) ctx.addIssue({ code: 'custom', path: ['services', i, 'code'], message: `duplicate service code ${s.code}` });
+      seen.add(s.code);
+    });
+  });
+
+export type CalendarSpec = z.infer<typeof calendarSchema>;
+export type Office = z.infer<typeof officeSchema>;
+export type IvrOption = z.infer<typeof ivrOptionSchema>;
+export type ServiceSla = z.infer<typeof slaSchema>;
+export type Service = z.infer<typeof serviceSchema>;
+export type Catalog = z.infer<typeof catalogSchema>;
+
+export class CatalogError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: { path: string; message: string }[],
+  ) {
+    super(`Invalid services catalog ${file}:\n` + problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`).join('\n'));
+    this.name = 'CatalogError';
+  }
+}
+
+/** Validates parsed catalog data; `file` only names the source in error messages. */
+export function parseCatalog(data: unknown, file: string): Catalog {
+  const result = catalogSchema.safeParse(data);
+  if (!result.success) {
+    throw new CatalogError(
+      file,
+      result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    );
+  }
+  return result.data;
+}
+
+/** Read-only lookups over a validated catalog. */
+export class ServiceCatalog {
+  private readonly byCode: Map<string, Service>;
+  constructor(readonly data: Catalog) {
+    this.byCode = new Map(data.services.map((s) => [s.code, s]));
+  }
+  get services(): Service[] {
+    return this.data.services;
+  }
+  service(code: string): Service | undefined {
+    return this.byCode.get(code);
+  }
+  office(serviceCode: string, officeCode: string): Office | undefined {
+    return this.byCode.get(serviceCode)?.offices.find((o) => o.code === officeCode);
+  }
+  /** Services whose offices include this code (office codes may be shared across services). */
+  servicesOfOffice(officeCode: string): Service[] {
+    return this.services.filter((s) => s.offices.some((o) => o.code === officeCode));
+  }
+  /** Any office of any service with this code. */
+  findOffice(officeCode: string): Office | undefined {
+    for (const s of this.services) {
+      const o = s.offices.find((x) => x.code === officeCode);
+      if (o) return o;
+    }
+    return undefined;
+  }
+}

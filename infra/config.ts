@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const configSchema = z.object({
+  DATA_DIR: z.string().default(path.join(process.cwd(), '.data')),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: optionalString,
+  EMBEDDED_PG_PORT: z.coerce.number().int().default(54329),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  EMBEDDED_TEMPORAL_PORT: z.coerce.number().int().default(7233),
+  EMBEDDED_TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+  SMTP_URL: optionalString,
+  EMBEDDED_SMTP_PORT: z.coerce.number().int().default(2525),
+  MAIL_FROM: z.string().default('Contact Center <noreply@contact-center.example.org>'),
+  SERVICES_FILE: optionalString,
+  /** Renewals export schedule: cron in the given zone, default 17:30 on weekdays (non-business days are skipped). */
+  RENEWALS_EXPORT_CRON: z.string().default('30 17 * * 1-5'),
+  RENEWALS_EXPORT_ZONE: z.string().default('Europe/Rome'),
+  RENEWALS_EXPORT_SERVICE: z.string().default('ADL'),
+  RENEWALS_EXPORT_SEND_EMPTY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  REQUEST_BODY_LIMIT: z.string().default('5mb'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parses the environment once; entrypoints call this and pass the result down. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Where the running embedded stack writes its addresses, so `npm run admin` can find the database. */
+export function runtimeFile(config: Pick<Config, 'DATA_DIR'>): string {
+  return path.join(config.DATA_DIR, 'runtime.json');
+}

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { Client, Connection, ConnectionOptions } from '@temporalio/client';
+import { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
+import type { Config } from './config';
+
+/** TLS and API-key settings shared by the client connection (API) and the native one (worker). */
+function connectionOptions(config: Config, address: string): ConnectionOptions & NativeConnectionOptions {
+  const tlsWanted = config.TEMPORAL_TLS === 'true' || !!config.TEMPORAL_TLS_CERT_PATH || !!config.TEMPORAL_API_KEY;
+  const tls = tlsWanted
+    ? {
+        serverNameOverride: config.TEMPORAL_TLS_SERVER_NAME,
+        serverRootCACertificate: config.TEMPORAL_TLS_CA_PATH ? readFileSync(config.TEMPORAL_TLS_CA_PATH) : undefined,
+        clientCertPair:
+          config.TEMPORAL_TLS_CERT_PATH && config.TEMPORAL_TLS_KEY_PATH
+            ? { crt: readFileSync(config.TEMPORAL_TLS_CERT_PATH), key: readFileSync(config.TEMPORAL_TLS_KEY_PATH) }
+            : undefined,
+      }
+    : undefined;
+  return { address, tls, apiKey: config.TEMPORAL_API_KEY };
+}
+
+export async function connectClient(config: Config, address: string): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(config, address));
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
+
+export async function connectNative(config: Config, address: string): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(config, address));
+}

@@ -1,0 +1,167 @@
+/**
+ * Per-test-file wiring over the run's shared servers: a fresh database cloned from the migrated
+ * template, a real SMTP sink, a worker on its own task queue, and the API app.
+ */
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import knexFactory from 'knex';
+import { createDb, Db } from '../../infra/db';
+import { createMailer, Mailer } from '../../infra/mailer';
+import { startSmtpSink, SmtpSinkHandle } from '../../infra/smtp-sink';
+import { loadCatalogFile } from '../../infra/catalog-file';
+import { parseCatalog, ServiceCatalog } from '../../domain/catalog';
+import { createWorker } from '../../worker';
+import { createApp } from '../../api/app';
+import { createLogger } from '../../infra/logger';
+import { createApiKeyStore, Role } from '../../infra/stores/api-keys';
+import { TEMPORAL_TEST_SERVER } from '../../infra/temporal-binaries';
+import type { ActivityDeps } from '../../activities';
+import type express from 'express';
+
+export interface TestDb {
+  db: Db;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A new database cloned from the migrated template (fast: no migrations per file). */
+export async function createTestDb(): Promise<TestDb> {
+  const adminUrl = requireEnv('TEST_PG_URL');
+  const name = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
+  await admin.raw(`create database ${name} template cc_template`);
+  await admin.destroy();
+  const url = adminUrl.replace(/\/[^/]+$/, `/${name}`);
+  const db = createDb(url, { max: 5 });
+  return {
+    db,
+    url,
+    async drop() {
+      await db.destroy();
+      const a = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
+      await a.raw(`drop database if exists ${name} with (force)`);
+      await a.destroy();
+    },
+  };
+}
+
+export function requireEnv(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the tests through jest's global setup (npm test)`);
+  return v;
+}
+
+export function workflowBundle(): { code: string } {
+  return { code: readFileSync(requireEnv('TEST_WORKFLOW_BUNDLE'), 'utf8') };
+}
+
+export const sampleCatalog = (): ServiceCatalog => loadCatalogFile();
+
+/**
+ * The sample catalog with every calendar made 24/7 and SLA durations in seconds,
+ * the way a deployment tries timers fast.
+ */
+export function fastCatalog(sla: Partial<Record<'takeCharge' | 'resolve' | 'reminderLead' | 'callback' | 'complaintTerm', string>> = {}): ServiceCatalog {
+  const data = JSON.parse(JSON.stringify(sampleCatalog().data));
+  for (const s of data.services) {
+    s.calendar = { zone: s.calendar.zone, alwaysOpen: true };
+    s.sla = { ...s.sla, ...sla };
+  }
+  return new ServiceCatalog(parseCatalog(data, 'fast test catalog'));
+}
+
+export interface Keys {
+  /** An Authorization header value for a new key of this role (and office). */
+  bearer(role: Role, office?: string, name?: string): Promise<string>;
+}
+
+function keysFor(db: Db): Keys {
+  const store = createApiKeyStore(db);
+  return {
+    async bearer(role, office, name) {
+      const { key } = await store.create({ name: name ?? `test ${role}${office ? ` ${office}` : ''}`, role, office });
+      return `Bearer ${key}`;
+    },
+  };
+}
+
+export interface Stack extends Keys {
+  db: Db;
+  smtp: SmtpSinkHandle;
+  mailer: Mailer;
+  catalog: ServiceCatalog;
+  client: Client;
+  taskQueue: string;
+  app: express.Express;
+  worker: Worker;
+  deps: ActivityDeps;
+  stop(): Promise<void>;
+}
+
+interface StackOptions {
+  catalog?: ServiceCatalog;
+  settings?: Partial<ActivityDeps['settings']>;
+}
+
+async function assemble(
+  opts: StackOptions,
+  temporal: { client: Client; nativeConnection: NativeConnection; namespace: string },
+  extraStop: () => Promise<void>,
+): Promise<Stack> {
+  const testDb = await createTestDb();
+  const smtp = await startSmtpSink();
+  const mailer = createMailer(smtp.url, 'Contact Center <noreply@contact-center.example.org>');
+  const catalog = opts.catalog ?? sampleCatalog();
+  const taskQueue = `test-${randomUUID()}`;
+  const deps: ActivityDeps = { db: testDb.db, mailer, catalog, settings: { renewalsSendEmpty: true, ...opts.settings } };
+  const worker = await createWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, deps, workflowBundle: workflowBundle() });
+  const running = worker.run();
+  const app = createApp({ db: testDb.db, temporal: temporal.client, taskQueue, catalog, logger: createLogger('silent') });
+  const keys = keysFor(testDb.db);
+  return {
+    ...keys,
+    db: testDb.db,
+    smtp,
+    mailer,
+    catalog,
+    client: temporal.client,
+    taskQueue,
+    app,
+    worker,
+    deps,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      mailer.close();
+      await smtp.stop();
+      await extraStop();
+      await testDb.drop();
+    },
+  };
+}
+
+/** The full stack on the run's real Temporal dev server (real time). */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const address = requireEnv('TEST_TEMPORAL_ADDRESS');
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  return assemble(opts, { client, nativeConnection, namespace: 'default' }, async () => {
+    await nativeConnection.close();
+    await connection.close();
+  });
+}
+
+export interface TimeSkippingStack extends Stack {
+  env: TestWorkflowEnvironment;
+}
+
+/** The stack on Temporal's time-skipping test server (from .venv), one server per test file. */
+export async function startTimeSkippingStack(opts: StackOptions = {}): Promise<TimeSkippingStack> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } } });
+  const stack = await assemble(opts, { client: env.client, nativeConnection: env.nativeConnection, namespace: env.namespace ?? 'default' }, () => env.teardown());
+  return { ...stack, env };
+}
