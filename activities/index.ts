@@ -2,8 +2,8 @@ import type { Db } from '../infra/db';
 import type { Mailer } from '../infra/mailer';
 import type { ServiceCatalog } from '../domain/catalog';
 import { createSentEmailStore } from '../infra/stores/sent-emails';
-import { createHistoryStore } from '../infra/stores/history';
 import { createMailActivities } from './mail';
+import { createDbActivities } from './db';
 
 export interface ActivityDeps {
   db: Db;
@@ -18,10 +18,9 @@ export interface ActivityDeps {
 /** Builds every activity with its dependencies; the worker registers the result. */
 export function createActivities(deps: ActivityDeps) {
   const sentEmails = createSentEmailStore(deps.db);
-  const history = createHistoryStore(deps.db);
-  void history;
   return {
     ...createMailActivities({ mailer: deps.mailer, sentEmails }),
+    ...createDbActivities({ db: deps.db }),
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };
     },

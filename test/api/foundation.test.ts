@@ -1,5 +1,8 @@
 import request from 'supertest';
 import { startStack, Stack } from '../support/harness';
+import { createApiKeyStore } from '../../infra/stores/api-keys';
+import { createApp } from '../../api/app';
+import { createLogger } from '../../infra/logger';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -21,7 +24,6 @@ describe('authentication and roles', () => {
   });
 
   it('refuses a revoked key', async () => {
-    const { createApiKeyStore } = await import('../../infra/stores/api-keys');
     const store = createApiKeyStore(stack.db);
     const { key, record } = await store.create({ name: 'temp', role: 'operator' });
     expect((await request(stack.app).get('/api/v1/services').set('Authorization', `Bearer ${key}`)).status).toBe(200);
@@ -109,8 +111,6 @@ describe('health', () => {
   });
 
   it('is 503 naming the worker when no worker polls the task queue', async () => {
-    const { createApp } = await import('../../api/app');
-    const { createLogger } = await import('../../infra/logger');
     const app = createApp({ db: stack.db, temporal: stack.client, taskQueue: 'nobody-polls-this-queue', catalog: stack.catalog, logger: createLogger('silent') });
     const res = await request(app).get('/health');
     expect(res.status).toBe(503);
