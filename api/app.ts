@@ -11,6 +11,7 @@ import { authenticate } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRouter } from './routes/health';
 import { servicesRouter } from './routes/services';
+import { meRouter } from './routes/me';
 
 export interface AppDeps {
   db: Db;
@@ -44,7 +45,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   const api = express.Router();
   api.use(authenticate(createApiKeyStore(deps.db)));
+  api.use(meRouter());
   api.use(servicesRouter(deps));
+  // lifecycle routers: one line each
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);
