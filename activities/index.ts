@@ -4,6 +4,7 @@ import type { ServiceCatalog } from '../domain/catalog';
 import { createSentEmailStore } from '../infra/stores/sent-emails';
 import { createMailActivities } from './mail';
 import { createDbActivities } from './db';
+import { createNotifyActivities } from './notify';
 
 export interface ActivityDeps {
   db: Db;
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createMailActivities({ mailer: deps.mailer, sentEmails }),
     ...createDbActivities({ db: deps.db }),
+    ...createNotifyActivities({ mailer: deps.mailer, sentEmails }),
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };
     },

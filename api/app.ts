@@ -12,6 +12,8 @@ import { errorHandler, notFoundHandler } from './errors';
 import { healthRouter } from './routes/health';
 import { servicesRouter } from './routes/services';
 import { meRouter } from './routes/me';
+import { contactsRouter } from './routes/contacts';
+import { escalationsRouter } from './routes/escalations';
 
 export interface AppDeps {
   db: Db;
@@ -48,6 +50,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(meRouter());
   api.use(servicesRouter(deps));
   // lifecycle routers: one line each
+  api.use(contactsRouter(deps));
+  api.use(escalationsRouter(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -7,7 +7,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
-import { INVALID_INPUT, INVALID_TRANSITION } from '../workflows/definitions';
+import { FORBIDDEN, INVALID_INPUT, INVALID_TRANSITION } from '../workflows/definitions';
 
 export interface FieldError {
   field: string;
@@ -67,6 +67,7 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof WorkflowUpdateFailedError || err instanceof TemporalFailure) {
     const failure = applicationFailureOf(err);
     if (failure?.type === INVALID_TRANSITION) return new Problem(409, 'Conflict', failure.message);
+    if (failure?.type === FORBIDDEN) return new Problem(403, 'Forbidden', failure.message);
     if (failure?.type === INVALID_INPUT) {
       const details = failure.details?.[0] as { field?: string } | undefined;
       return new Problem(400, 'Bad Request', failure.message, details?.field ? [{ field: details.field, message: failure.message }] : undefined);

@@ -29,10 +29,19 @@ export interface TestDb {
 
 /** A new database cloned from the migrated template (fast: no migrations per file). */
 export async function createTestDb(): Promise<TestDb> {
-  const adminUrl = requireEnv('TEST_PG_URL');
+  const adminUrl = requireEnv('TEST_PG_URL').replace(/\/[^/]+$/, '/postgres');
   const name = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
-  await admin.raw(`create database ${name} template cc_template`);
+  // Cloning needs the template to be idle; another file's clone may hold it for a moment.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.raw(`create database ${name} template cc_template`);
+      break;
+    } catch (err) {
+      if (attempt >= 20 || !/being accessed by other users/.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
   await admin.destroy();
   const url = adminUrl.replace(/\/[^/]+$/, `/${name}`);
   const db = createDb(url, { max: 5 });

@@ -1,0 +1,109 @@
+import type { Db } from '../db';
+import type { ContactView, EscalationView } from '../../workflows/definitions';
+
+/** Read side of the contact and escalation workflows: their projections in PostgreSQL. */
+export interface ContactStore {
+  nextContactId(now: Date): Promise<string>;
+  get(id: string): Promise<ContactView | undefined>;
+  list(filter: { status?: string; service?: string; limit: number; offset: number }): Promise<ContactView[]>;
+  getEscalation(id: string): Promise<(EscalationView & { contact: Pick<ContactView, 'reason' | 'category' | 'caller' | 'channel'> }) | undefined>;
+  listEscalations(filter: {
+    office?: string;
+    status?: string;
+    breached?: boolean;
+    contactId?: string;
+    limit: number;
+    offset: number;
+  }): Promise<(EscalationView & { contact: Pick<ContactView, 'reason' | 'category' | 'caller' | 'channel'> })[]>;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export function contactFromRow(r: any): ContactView {
+  return {
+    id: r.id,
+    service: r.service,
+    channel: r.channel,
+    origin: r.origin,
+    status: r.status,
+    category: r.category,
+    callId: r.call_id,
+    ivrCode: r.ivr_code,
+    subService: r.sub_service,
+    referent: r.referent,
+    caller: r.caller ?? {},
+    reason: r.reason,
+    answer: r.answer,
+    resolution: r.resolution,
+    office: r.office,
+    escalationId: r.escalation_id,
+    createdAt: iso(r.created_at)!,
+    queuedAt: iso(r.queued_at)!,
+    resolvedAt: iso(r.resolved_at),
+  };
+}
+
+function escalationFromRow(r: any) {
+  return {
+    id: r.id,
+    contactId: r.contact_id,
+    service: r.service,
+    office: r.office,
+    status: r.status,
+    note: r.note,
+    takeChargeDueAt: iso(r.take_charge_due_at)!,
+    resolveDueAt: iso(r.resolve_due_at)!,
+    takenAt: iso(r.taken_at),
+    resolvedAt: iso(r.resolved_at),
+    takeChargeBreached: r.take_charge_breached,
+    resolveBreached: r.resolve_breached,
+    response: r.response,
+    returnReason: r.return_reason,
+    notes: r.notes ?? [],
+    createdAt: iso(r.created_at)!,
+    contact: { reason: r.c_reason, category: r.c_category, caller: r.c_caller ?? {}, channel: r.c_channel },
+  };
+}
+
+export function createContactStore(db: Db): ContactStore {
+  const escalationQuery = () =>
+    db('escalations as e')
+      .leftJoin('contacts as c', 'c.id', 'e.contact_id')
+      .select('e.*', 'c.reason as c_reason', 'c.category as c_category', 'c.caller as c_caller', 'c.channel as c_channel');
+  return {
+    async nextContactId(now) {
+      const { rows } = await db.raw("select nextval('contact_number_seq') as n");
+      return `CON-${now.getUTCFullYear()}-${String(rows[0].n).padStart(6, '0')}`;
+    },
+    async get(id) {
+      const row = await db('contacts').where({ id }).first();
+      return row ? contactFromRow(row) : undefined;
+    },
+    async list({ status, service, limit, offset }) {
+      const q = db('contacts').orderBy([{ column: 'queued_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit).offset(offset);
+      if (status) q.where({ status });
+      if (service) q.where({ service });
+      return (await q).map(contactFromRow);
+    },
+    async getEscalation(id) {
+      const row = await escalationQuery().where('e.id', id).first();
+      return row ? escalationFromRow(row) : undefined;
+    },
+    async listEscalations({ office, status, breached, contactId, limit, offset }) {
+      const q = escalationQuery()
+        // Oldest due first: the deadline that matters now is take-charge while open, resolution after.
+        .orderByRaw("case when e.status = 'open' then e.take_charge_due_at else e.resolve_due_at end asc, e.id asc")
+        .limit(limit)
+        .offset(offset);
+      if (office) q.where('e.office', office);
+      if (status) q.where('e.status', status);
+      if (contactId) q.where('e.contact_id', contactId);
+      if (breached !== undefined) {
+        if (breached) q.where((w) => w.where('e.take_charge_breached', true).orWhere('e.resolve_breached', true));
+        else q.where({ 'e.take_charge_breached': false, 'e.resolve_breached': false });
+      }
+      return (await q).map(escalationFromRow);
+    },
+  };
+}
