@@ -73,6 +73,13 @@ export const sampleCatalog = (): ServiceCatalog => loadCatalogFile();
  * The sample catalog with every calendar made 24/7 and SLA durations in seconds,
  * the way a deployment tries timers fast.
  */
+/** The sample catalog changed by `edit` (on a deep copy) and validated again. */
+export function catalogWith(edit: (data: { services: Record<string, any>[] }) => void): ServiceCatalog { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const data = JSON.parse(JSON.stringify(sampleCatalog().data));
+  edit(data);
+  return new ServiceCatalog(parseCatalog(data, 'test catalog'));
+}
+
 export function fastCatalog(sla: Partial<Record<'takeCharge' | 'resolve' | 'reminderLead' | 'callback' | 'complaintTerm', string>> = {}): ServiceCatalog {
   const data = JSON.parse(JSON.stringify(sampleCatalog().data));
   for (const s of data.services) {
@@ -107,6 +114,8 @@ export interface Stack extends Keys {
   app: express.Express;
   worker: Worker;
   deps: ActivityDeps;
+  /** Stops the worker and starts a new one on the same task queue, as after a crash or deploy. */
+  restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -126,8 +135,10 @@ async function assemble(
   const catalog = opts.catalog ?? sampleCatalog();
   const taskQueue = `test-${randomUUID()}`;
   const deps: ActivityDeps = { db: testDb.db, mailer, catalog, settings: { renewalsSendEmpty: true, ...opts.settings } };
-  const worker = await createWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, deps, workflowBundle: workflowBundle() });
-  const running = worker.run();
+  const bundle = workflowBundle();
+  const newWorker = () => createWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, deps, workflowBundle: bundle });
+  let worker = await newWorker();
+  let running = worker.run();
   const app = createApp({ db: testDb.db, temporal: temporal.client, taskQueue, catalog, logger: createLogger('silent') });
   const keys = keysFor(testDb.db);
   return {
@@ -139,8 +150,16 @@ async function assemble(
     client: temporal.client,
     taskQueue,
     app,
-    worker,
+    get worker() {
+      return worker;
+    },
     deps,
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await newWorker();
+      running = worker.run();
+    },
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
