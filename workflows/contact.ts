@@ -3,7 +3,8 @@
  *
  * waiting (a voicemail left out of hours, until the window opens) → triage (the operators' queue)
  * → resolved at first level, or escalated to an office (a child escalation workflow) → resolved by
- * the office, or returned by it to triage. The citizen receives the answer by email when the
+ * the office, or returned by it to triage; or, when a transfer fails, a missed-call form for the
+ * office to call back (a child workflow). The citizen receives the answer by email when the
  * contact has an address. Every action is an update whose validator refuses impossible transitions.
  */
 import {
@@ -28,16 +29,21 @@ import {
   EscalationResult,
   EscalationView,
   INVALID_TRANSITION,
+  MissedCallInput,
+  MissedCallResult,
+  MissedCallView,
   Resolution,
   SYSTEM_ACTOR,
   classifyContactUpdate,
   contactQuery,
   escalateContactUpdate,
+  missedCallUpdate,
   registerContactUpdate,
   resolveContactUpdate,
   workflowId,
 } from './definitions';
 import { escalationWorkflow } from './escalation';
+import { missedCallRow, missedCallWorkflow } from './missed-call';
 
 const { recordTransition, notify } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -49,15 +55,17 @@ const refuse = (message: string) => ApplicationFailure.create({ type: INVALID_TR
 export async function contactWorkflow(input: ContactInput): Promise<ContactResult> {
   const service = input.service;
   const calendar = businessCalendar(service.calendar);
-  const receivedAt = Date.now();
+  const now = Date.now();
+  const receivedAt = Math.min(input.receivedAt ?? now, now);
   // IVR choices are configuration: a sub-service with its referent, or an automatic answer.
   const ivr = input.ivrCode ? service.ivrMenu.find((o) => o.code === input.ivrCode) : undefined;
   // A voicemail left out of hours waits for the window to open before operators see it.
-  const queuedAt = input.channel === 'voicemail' ? calendar.nextOpening(receivedAt) : receivedAt;
+  // Its response clock starts there.
+  const queuedAt = input.channel === 'voicemail' ? calendar.nextOpening(now) : now;
   let seq = 0;
 
   const s = {
-    status: (queuedAt > receivedAt ? 'waiting' : 'triage') as ContactStatus,
+    status: (queuedAt > now ? 'waiting' : 'triage') as ContactStatus,
     category: input.category ?? ivr?.category ?? null,
     answer: null as string | null,
     resolution: null as Resolution | null,
@@ -67,6 +75,9 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
     resolvedAt: null as number | null,
     registered: false,
     escalation: null as ChildWorkflowHandle<typeof escalationWorkflow> | null,
+    missedCallId: null as string | null,
+    missedCalls: 0,
+    missedCall: null as ChildWorkflowHandle<typeof missedCallWorkflow> | null,
   };
 
   const view = (): ContactView => ({
@@ -86,6 +97,7 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
     resolution: s.resolution,
     office: s.office,
     escalationId: s.escalationId,
+    missedCallId: s.missedCallId,
     createdAt: new Date(receivedAt).toISOString(),
     queuedAt: new Date(queuedAt).toISOString(),
     resolvedAt: s.resolvedAt ? new Date(s.resolvedAt).toISOString() : null,
@@ -120,6 +132,7 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
           resolution: v.resolution,
           office: v.office,
           escalation_id: v.escalationId,
+          missed_call_id: v.missedCallId,
           origin_details: input.originDetails ?? {},
           created_at: v.createdAt,
           queued_at: v.queuedAt,
@@ -251,6 +264,70 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
     },
   );
 
+  setHandler(
+    missedCallUpdate,
+    async (request): Promise<MissedCallView> => {
+      const now = Date.now();
+      const formId = `${input.id}-M${++s.missedCalls}`;
+      s.status = 'callback';
+      s.office = request.office;
+      s.missedCallId = formId;
+      await record('transfer-failed', request.actor, { office: request.office, personSought: request.personSought, missedCallId: formId });
+      const form: MissedCallInput = {
+        ...request,
+        id: formId,
+        contactId: input.id,
+        service,
+        createdAt: now,
+        dueAt: calendar.addBusinessTime(now, service.sla.callback),
+      };
+      const created: MissedCallView = {
+        id: formId,
+        contactId: input.id,
+        service: service.code,
+        office: request.office,
+        status: 'open',
+        callerSurname: request.callerSurname,
+        callerName: request.callerName,
+        callAt: new Date(request.callAt).toISOString(),
+        personSought: request.personSought,
+        reason: request.reason,
+        callbackPhone: request.callbackPhone,
+        callbackEmail: request.callbackEmail,
+        referentEmail: request.referentEmail ?? null,
+        dueAt: new Date(form.dueAt).toISOString(),
+        breached: false,
+        outcome: null,
+        note: null,
+        createdAt: new Date(now).toISOString(),
+        closedAt: null,
+      };
+      // Written here so the office's list shows the form as soon as the operator gets the answer.
+      await recordTransition({
+        entityType: 'missed_call',
+        entityId: formId,
+        seq: 1,
+        action: 'created',
+        actor: request.actor,
+        at: now,
+        payload: { office: request.office },
+        projection: { table: 'missed_calls', row: missedCallRow(created) },
+      });
+      s.missedCall = await startChild(missedCallWorkflow, {
+        workflowId: workflowId.missedCall(formId),
+        args: [form],
+        parentClosePolicy: ParentClosePolicy.TERMINATE,
+      });
+      return created;
+    },
+    {
+      validator: ({ office }) => {
+        mustBeInTriage();
+        if (!service.offices.some((o) => o.code === office)) throw refuse(`office ${office} is not an office of service ${service.code}`);
+      },
+    },
+  );
+
   setHandler(contactQuery, view);
 
   // --- intake --------------------------------------------------------------------------------
@@ -279,7 +356,17 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
 
   // --- triage and escalations, until resolved ----------------------------------------------
   while (s.status !== 'resolved') {
-    await condition(() => s.status === 'resolved' || s.escalation !== null);
+    await condition(() => s.status === 'resolved' || s.escalation !== null || s.missedCall !== null);
+    if (s.missedCall) {
+      // The office's callback closes the contact, whatever its outcome: the form records it.
+      const callback: MissedCallResult = await s.missedCall.result();
+      s.missedCall = null;
+      s.status = 'resolved';
+      s.resolution = 'back_office';
+      s.resolvedAt = Date.now();
+      await record('called-back', callback.actor, { outcome: callback.outcome, note: callback.note, missedCallId: s.missedCallId });
+      continue;
+    }
     if (!s.escalation) continue;
     const result: EscalationResult = await s.escalation.result();
     s.escalation = null;

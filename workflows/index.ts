@@ -1,4 +1,7 @@
 // Every workflow the worker runs; one workflow per file.
 export { pingWorkflow } from './ping';
+export { renewalsExportWorkflow, scheduledRenewalsExportWorkflow } from './renewals-export';
 export { contactWorkflow } from './contact';
 export { escalationWorkflow } from './escalation';
+export { complaintWorkflow } from './complaint';
+export { missedCallWorkflow } from './missed-call';

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, Request } from 'express';
 import { z } from 'zod';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AppDeps } from '../app';
@@ -11,8 +11,10 @@ import { createHistoryStore } from '../../infra/stores/history';
 import {
   CHANNELS,
   ContactInput,
+  ContactView,
   classifyContactUpdate,
   escalateContactUpdate,
+  missedCallUpdate,
   registerContactUpdate,
   resolveContactUpdate,
   workflowId,
@@ -49,6 +51,42 @@ const listSchema = paginationSchema.extend({
 const classifySchema = z.object({ category: text(50) }).strict();
 const resolveSchema = z.object({ answer: text(8000) }).strict();
 const escalateSchema = z.object({ office: text(50), note: text(4000).optional() }).strict();
+const phone = z.string().trim().regex(/^\+?[0-9 ./-]{3,30}$/, 'expected a phone number');
+const missedCallSchema = z
+  .object({
+    personSought: text(200),
+    reason: text(4000),
+    office: text(50).optional(),
+    callbackPhone: phone.optional(),
+    callbackEmail: z.email().optional(),
+    alsoNotifyReferent: z.boolean().default(false),
+    /** The referent to notify, when not the person sought; defaults to the IVR's referent. */
+    referent: text(200).optional(),
+    callerSurname: text(100).optional(),
+    callerName: text(100).optional(),
+  })
+  .strict();
+const voicemailSchema = z
+  .object({
+    service: text(50),
+    callerPhone: phone,
+    recording: text(1000),
+    leftAt: z.iso.datetime({ offset: true }),
+    callId: text(100).optional(),
+  })
+  .strict();
+const rolloverSchema = z
+  .object({
+    service: text(50),
+    /** The internal number that did not answer, and its office when the integrator knows it. */
+    internalNumber: text(50),
+    office: text(50).optional(),
+    callerPhone: phone,
+    at: z.iso.datetime({ offset: true }),
+    rings: z.number().int().min(1).max(20).optional(),
+    callId: text(100).optional(),
+  })
+  .strict();
 
 export function contactsRouter(deps: AppDeps): Router {
   const router = Router();
@@ -71,16 +109,10 @@ export function contactsRouter(deps: AppDeps): Router {
     if (body.ivrCode && !service.ivrMenu.some((o) => o.code === body.ivrCode))
       throw invalidField('ivrCode', `service ${service.code} has no IVR choice ${body.ivrCode}`);
 
-    const key = idempotencyKeyOf(req);
-    let id = await contacts.nextContactId(new Date());
-    if (key) {
-      const bound = await resolveIdempotentId(deps.db, `contacts:${auth(req).keyId}`, key, id);
-      id = bound.id;
-      const existing = bound.replay ? await contacts.get(id) : undefined;
-      if (existing) {
-        res.status(200).setHeader('Idempotent-Replayed', 'true').json(existing);
-        return;
-      }
+    const { id, existing } = await idempotentId(req);
+    if (existing) {
+      res.status(200).setHeader('Idempotent-Replayed', 'true').json(existing);
+      return;
     }
     const input: ContactInput = { id, service, channel: body.channel, origin: body.channel === 'voicemail' ? 'voicemail' : 'direct', callId: body.callId, ivrCode: body.ivrCode, caller: body.caller, reason: body.reason, category: body.category, actor: actorOf(req) };
     res.status(201).json(await startContact(deps, input));
@@ -120,6 +152,105 @@ export function contactsRouter(deps: AppDeps): Router {
     const handle = deps.temporal.workflow.getHandle(workflowId.contact(contact.id));
     res.status(201).json(await handle.executeUpdate(escalateContactUpdate, { args: [{ office: body.office, note: body.note, actor: actorOf(req) }] }));
   });
+
+  // A transfer failed: the standard form goes to the office that should call back.
+  router.post('/contacts/:id/missed-call', requireRole('operator'), async (req, res) => {
+    const body = parseOr400(missedCallSchema, req.body);
+    const contact = await loadContact(req.params.id);
+    const service = deps.catalog.service(contact.service)!;
+    const officeCode = body.office ?? service.categories.find((c) => c.code === contact.category)?.office ?? contact.office ?? service.defaultOffice;
+    const office = service.offices.find((o) => o.code === officeCode);
+    if (!office) throw invalidField('office', `unknown office ${officeCode} for service ${service.code}`);
+    const callerSurname = body.callerSurname ?? contact.caller.surname;
+    if (!callerSurname) throw invalidField('callerSurname', "the caller's surname is required (not known from the contact)");
+    const callerName = body.callerName ?? contact.caller.name;
+    if (!callerName) throw invalidField('callerName', "the caller's name is required (not known from the contact)");
+    const callbackPhone = body.callbackPhone ?? contact.caller.phone;
+    if (!callbackPhone) throw invalidField('callbackPhone', 'a phone number to call back is required (not known from the contact)');
+    let referentEmail: string | undefined;
+    if (body.alsoNotifyReferent) {
+      const wanted = (body.referent ?? contact.referent ?? body.personSought).toLowerCase();
+      const referent = office.referents.find((r) => r.name.toLowerCase() === wanted);
+      if (!referent) throw invalidField('alsoNotifyReferent', `office ${office.code} has no referent named ${body.referent ?? contact.referent ?? body.personSought}`);
+      referentEmail = referent.email;
+    }
+    const handle = deps.temporal.workflow.getHandle(workflowId.contact(contact.id));
+    const form = await handle.executeUpdate(missedCallUpdate, {
+      args: [
+        {
+          office: office.code,
+          callerSurname,
+          callerName,
+          callAt: Date.parse(contact.createdAt),
+          personSought: body.personSought,
+          reason: body.reason,
+          callbackPhone,
+          callbackEmail: body.callbackEmail ?? contact.caller.email,
+          referentEmail,
+          actor: actorOf(req),
+        },
+      ],
+    });
+    res.status(201).json(form);
+  });
+
+  // A voicemail: it enters the operators' queue when the service window next opens.
+  router.post('/voicemails', requireRole('integrator', 'operator'), async (req, res) => {
+    const body = parseOr400(voicemailSchema, req.body);
+    const service = deps.catalog.service(body.service);
+    if (!service) throw invalidField('service', `unknown service ${body.service}`);
+    const leftAt = Date.parse(body.leftAt);
+    if (leftAt > Date.now() + 60_000) throw invalidField('leftAt', 'is in the future');
+    const id = await idempotentId(req, body.callId);
+    if (id.existing) return void res.status(200).json(id.existing);
+    res.status(201).json(
+      await startContact(deps, {
+        id: id.id,
+        service,
+        channel: 'voicemail',
+        origin: 'voicemail',
+        originDetails: { recording: body.recording, leftAt: body.leftAt },
+        callId: body.callId,
+        caller: { phone: body.callerPhone },
+        reason: 'Messaggio in segreteria',
+        receivedAt: leftAt,
+        actor: actorOf(req),
+      }),
+    );
+  });
+
+  // A "ricaduta": an internal number did not answer and the call rolled over to the contact center.
+  router.post('/rollovers', requireRole('integrator', 'operator'), async (req, res) => {
+    const body = parseOr400(rolloverSchema, req.body);
+    const service = deps.catalog.service(body.service);
+    if (!service) throw invalidField('service', `unknown service ${body.service}`);
+    if (body.office && !service.offices.some((o) => o.code === body.office)) throw invalidField('office', `unknown office ${body.office} for service ${service.code}`);
+    const id = await idempotentId(req, body.callId);
+    if (id.existing) return void res.status(200).json(id.existing);
+    res.status(201).json(
+      await startContact(deps, {
+        id: id.id,
+        service,
+        channel: 'phone',
+        origin: 'ricaduta',
+        originDetails: { internalNumber: body.internalNumber, office: body.office ?? null, rings: body.rings ?? null, at: body.at },
+        callId: body.callId,
+        caller: { phone: body.callerPhone },
+        reason: `Chiamata in ricaduta dall'interno ${body.internalNumber}`,
+        receivedAt: Date.parse(body.at),
+        actor: actorOf(req),
+      }),
+    );
+  });
+
+  /** A new contact id, or the one already bound to the Idempotency-Key (or the call id) of this key. */
+  async function idempotentId(req: Request, callId?: string): Promise<{ id: string; existing?: ContactView }> {
+    const key = idempotencyKeyOf(req) ?? (callId ? `call:${callId}` : undefined);
+    const id = await contacts.nextContactId(new Date());
+    if (!key) return { id };
+    const bound = await resolveIdempotentId(deps.db, `contacts:${auth(req).keyId}`, key, id);
+    return { id: bound.id, existing: bound.replay ? await contacts.get(bound.id) : undefined };
+  }
 
   return router;
 }

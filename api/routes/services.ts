@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppDeps } from '../app';
 import { notFound } from '../errors';
+import { greetingAt } from '../../domain/greeting';
 
 /** The services catalog, readable by every role. */
 export function servicesRouter(deps: AppDeps): Router {
@@ -12,6 +13,12 @@ export function servicesRouter(deps: AppDeps): Router {
     const service = deps.catalog.service(req.params.code);
     if (!service) throw notFound(`Unknown service ${req.params.code}`);
     res.json(service);
+  });
+  // For the IVR: which message to play now.
+  router.get('/services/:code/greeting', (req, res) => {
+    const service = deps.catalog.service(req.params.code);
+    if (!service) throw notFound(`Unknown service ${req.params.code}`);
+    res.json(greetingAt(service, Date.now()));
   });
   return router;
 }

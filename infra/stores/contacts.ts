@@ -38,6 +38,7 @@ export function contactFromRow(r: any): ContactView {
     resolution: r.resolution,
     office: r.office,
     escalationId: r.escalation_id,
+    missedCallId: r.missed_call_id ?? null,
     createdAt: iso(r.created_at)!,
     queuedAt: iso(r.queued_at)!,
     resolvedAt: iso(r.resolved_at),

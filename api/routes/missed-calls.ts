@@ -1,0 +1,47 @@
+import { Router, Request } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../app';
+import { actorOf, assertOfficeAccess, requireRole, scopedOffice } from '../auth';
+import { notFound, parseOr400 } from '../errors';
+import { paginationSchema } from '../pagination';
+import { createMissedCallStore } from '../../infra/stores/missed-calls';
+import { createHistoryStore } from '../../infra/stores/history';
+import { CALLBACK_OUTCOMES, recordCallbackUpdate, workflowId } from '../../workflows/definitions';
+
+const listSchema = paginationSchema.extend({
+  office: z.string().trim().min(1).max(50).optional(),
+  status: z.enum(['open', 'closed']).optional(),
+});
+const callbackSchema = z.object({ outcome: z.enum(CALLBACK_OUTCOMES), note: z.string().trim().min(1).max(4000).optional() }).strict();
+
+export function missedCallsRouter(deps: AppDeps): Router {
+  const router = Router();
+  const forms = createMissedCallStore(deps.db);
+  const history = createHistoryStore(deps.db);
+
+  const load = async (req: Request) => {
+    const form = await forms.get(String(req.params.id));
+    if (!form) throw notFound(`No missed-call form ${req.params.id}`);
+    assertOfficeAccess(req, form.office);
+    return form;
+  };
+
+  router.get('/missed-calls', requireRole('office', 'supervisor', 'operator'), async (req, res) => {
+    const q = parseOr400(listSchema, req.query);
+    res.json({ items: await forms.list({ ...q, office: scopedOffice(req, q.office) }) });
+  });
+
+  router.get('/missed-calls/:id', requireRole('office', 'supervisor', 'operator'), async (req, res) => {
+    const form = await load(req);
+    res.json({ ...form, history: await history.list('missed_call', form.id) });
+  });
+
+  router.post('/missed-calls/:id/callback', requireRole('office', 'supervisor'), async (req, res) => {
+    const body = parseOr400(callbackSchema, req.body);
+    const form = await load(req);
+    const handle = deps.temporal.workflow.getHandle(workflowId.missedCall(form.id));
+    res.json(await handle.executeUpdate(recordCallbackUpdate, { args: [{ outcome: body.outcome, note: body.note, actor: actorOf(req) }] }));
+  });
+
+  return router;
+}
