@@ -95,8 +95,16 @@ export const serviceSchema = z
     });
   });
 
+/** Complaints (URU): the service that handles them and the response term per kind, in calendar days (default: that service's sla.complaintTerm). */
+export const complaintsSettingsSchema = z.object({
+  service: z.string().default('URU'),
+  terms: z.object({ complaint: isoDuration.optional(), report: isoDuration.optional(), suggestion: isoDuration.optional() }).default({}),
+  inquiryReminderLead: isoDuration.default('P1D'),
+  warningPct: z.number().gt(0).lt(100).default(80),
+});
+
 export const catalogSchema = z
-  .object({ tenant: z.string().optional(), services: z.array(serviceSchema).min(1) })
+  .object({ tenant: z.string().optional(), services: z.array(serviceSchema).min(1), complaints: complaintsSettingsSchema.default(complaintsSettingsSchema.parse({})) })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.services.forEach((s, i) => {

@@ -1,0 +1,24 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../app';
+import { requireRole } from '../auth';
+import { parseOr400 } from '../errors';
+import { createComplaintStore } from '../../infra/stores/complaints';
+
+const reportSchema = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM') });
+
+/**
+ * What URU learns from complaints: the month's complaints by service, kind and outcome, with the
+ * median response time, as the basis for improvement actions. The month is in the complaints
+ * service's time zone.
+ */
+export function complaintReportsRouter(deps: AppDeps): Router {
+  const router = Router();
+  const store = createComplaintStore(deps.db);
+  router.get('/reports/complaints', requireRole('supervisor', 'uru'), async (req, res) => {
+    const { month } = parseOr400(reportSchema, req.query);
+    const service = deps.catalog.service(deps.catalog.data.complaints.service);
+    res.json(await store.monthlyReport(month, service?.calendar.zone ?? 'Europe/Rome'));
+  });
+  return router;
+}

@@ -1,0 +1,247 @@
+import { Router, Request, Response } from 'express';
+import { z } from 'zod';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { AppDeps } from '../app';
+import { actorOf, auth, requireRole } from '../auth';
+import { Problem, conflict, invalidField, notFound, parseOr400 } from '../errors';
+import { idempotencyKeyOf } from '../idempotency';
+import { recordTransition } from '../../activities/db';
+import { complaintReference, complaintRow, complaintSettingsFor, initialComplaintState, isReachable, referenceYear } from '../../domain/complaints';
+import { allocateComplaintNumber, ComplaintRow, complaintSummary, createComplaintStore, inquiryView } from '../../infra/stores/complaints';
+import { complaintWorkflow } from '../../workflows/complaint';
+import {
+  COMPLAINT_CHANNELS,
+  COMPLAINT_KINDS,
+  COMPLAINT_OUTCOMES,
+  ComplaintInput,
+  openInquiryUpdate,
+  requestInfoUpdate,
+  requesterInfoUpdate,
+  respondUpdate,
+  takeChargeComplaintUpdate,
+  workflowId,
+} from '../../workflows/definitions';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+const requesterSchema = z
+  .object({
+    name: text(200),
+    surname: text(200).optional(),
+    email: z.email().max(320).optional(),
+    postalAddress: text(500).optional(),
+    phone: z.string().trim().regex(/^\+?[0-9 ()./-]{3,30}$/, 'expected a phone number').optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (!isReachable(r)) ctx.addIssue({ code: 'custom', path: ['email'], message: 'an email or a postal address (postalAddress) is required to send the response' });
+  });
+
+const createSchema = z.object({
+  kind: z.enum(COMPLAINT_KINDS),
+  requester: requesterSchema,
+  subject: text(300),
+  body: text(20_000),
+  channel: z.enum(COMPLAINT_CHANNELS),
+  /** The service the complaint is about (a catalog code). */
+  service: z.string().trim().min(1).optional(),
+  contactId: z.string().trim().min(1).max(100).optional(),
+});
+
+const listSchema = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').map((x) => x.trim()) : undefined))
+    .pipe(z.array(z.enum(['registered', 'in_charge', 'investigating', 'awaiting_requester', 'responded', 'closed'])).optional()),
+  kind: z.enum(COMPLAINT_KINDS).optional(),
+  service: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const inquirySchema = z.object({
+  structure: z.string().trim().min(1),
+  question: text(5_000),
+  dueAt: z.iso.datetime({ offset: true }),
+});
+const requestInfoSchema = z.object({ question: text(5_000) });
+const requesterInfoSchema = z.object({ info: text(20_000) });
+const respondSchema = z.object({ response: text(20_000).optional(), outcome: z.enum(COMPLAINT_OUTCOMES).optional() });
+
+/**
+ * Complaints, reports and suggestions handled by URU. Intake by operators, integrators and URU;
+ * the file (deadline, inquiries, history) is for URU and supervisors only, never for an office.
+ */
+export function complaintsRouter(deps: AppDeps): Router {
+  const router = Router();
+  const store = createComplaintStore(deps.db);
+  const handle = (id: string) => deps.temporal.workflow.getHandle(workflowId.complaint(id));
+
+  /** The complaint's row, or 404; a closed complaint refuses every action with 409. */
+  async function openRow(req: Request): Promise<ComplaintRow> {
+    const row = await store.row(String(req.params.id));
+    if (!row) throw notFound(`No complaint ${req.params.id}`);
+    if (row.status === 'closed' || row.status === 'responded') throw conflict(`complaint ${row.id} is ${row.status}`);
+    return row;
+  }
+
+  async function sendFile(res: Response, id: string, status = 200) {
+    const file = await store.file(id, Date.now());
+    if (!file) throw notFound(`No complaint ${id}`);
+    res.status(status).json(file);
+  }
+
+  /** 201 with the file for URU; operators and integrators, who may not read files, get the summary. */
+  async function sendCreated(req: Request, res: Response, id: string) {
+    res.location(`/api/v1/complaints/${id}`);
+    if (auth(req).role === 'uru' || auth(req).role === 'admin') return sendFile(res, id, 201);
+    const row = await store.row(id);
+    if (!row) throw notFound(`No complaint ${id}`);
+    res.status(201).json(complaintSummary(row, Date.now()));
+  }
+
+  router.post('/complaints', requireRole('operator', 'integrator', 'uru'), async (req, res) => {
+    const body = parseOr400(createSchema, req.body);
+    if (body.service && !deps.catalog.service(body.service)) throw invalidField('service', `unknown service ${body.service}`);
+    const idemKey = idempotencyKeyOf(req);
+    let settings;
+    try {
+      settings = complaintSettingsFor(deps.catalog, body.kind);
+    } catch (err) {
+      throw new Problem(500, 'Internal Server Error', (err as Error).message);
+    }
+    const registeredAt = Date.now();
+    const scope = `complaints:${auth(req).keyId}`;
+
+    // The number and the Idempotency-Key binding commit together: a replayed key rolls back, so
+    // it never uses up a number.
+    let reference: string;
+    let replay = false;
+    try {
+      reference = await deps.db.transaction(async (trx) => {
+        const n = await allocateComplaintNumber(trx, referenceYear(registeredAt, settings.zone));
+        const ref = complaintReference(referenceYear(registeredAt, settings.zone), n);
+        if (idemKey) {
+          const bound = await trx('idempotency_keys').insert({ scope, key: idemKey, resource_id: ref }).onConflict(['scope', 'key']).ignore().returning('resource_id');
+          if (bound.length === 0) throw new ReplayOf((await deps.db('idempotency_keys').where({ scope, key: idemKey }).first()).resource_id);
+        }
+        return ref;
+      });
+    } catch (err) {
+      if (!(err instanceof ReplayOf)) throw err;
+      reference = err.reference;
+      replay = true;
+    }
+
+    const input: ComplaintInput = {
+      reference,
+      kind: body.kind,
+      requester: body.requester,
+      subject: body.subject,
+      body: body.body,
+      channel: body.channel,
+      service: body.service ?? null,
+      contactId: body.contactId ?? null,
+      registeredAt,
+      actor: actorOf(req),
+      settings,
+    };
+    if (replay) {
+      const existing = await store.row(reference);
+      if (existing) {
+        res.setHeader('Idempotent-Replayed', 'true');
+        return sendCreated(req, res, reference);
+      }
+      // The first attempt bound the key but did not get as far as starting: start it now.
+    }
+    try {
+      await deps.temporal.workflow.start(complaintWorkflow, { taskQueue: deps.taskQueue, workflowId: workflowId.complaint(reference), args: [input] });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    // The workflow records the same transition (seq 1) itself; writing it here too lets a read
+    // right after this response see the complaint. Whichever comes second is a no-op.
+    await recordTransition(deps.db, {
+      entityType: 'complaint',
+      entityId: reference,
+      seq: 1,
+      action: 'registered',
+      actor: input.actor,
+      at: registeredAt,
+      payload: { kind: input.kind, channel: input.channel, term: settings.term },
+      projection: { table: 'complaints', row: complaintRow(input, initialComplaintState(input), registeredAt) },
+    });
+    if (replay) res.setHeader('Idempotent-Replayed', 'true');
+    await sendCreated(req, res, reference);
+  });
+
+  router.get('/complaints', requireRole('uru', 'supervisor'), async (req, res) => {
+    const q = parseOr400(listSchema, req.query);
+    res.json(await store.list(q, Date.now()));
+  });
+
+  router.get('/complaints/:id', requireRole('uru', 'supervisor'), async (req, res) => {
+    await sendFile(res, String(req.params.id));
+  });
+
+  router.post('/complaints/:id/take-charge', requireRole('uru'), async (req, res) => {
+    const row = await openRow(req);
+    await handle(row.id).executeUpdate(takeChargeComplaintUpdate, { args: [{ actor: actorOf(req) }] });
+    await sendFile(res, row.id);
+  });
+
+  router.post('/complaints/:id/inquiries', requireRole('uru'), async (req, res) => {
+    const body = parseOr400(inquirySchema, req.body);
+    const office = deps.catalog.findOffice(body.structure);
+    if (!office) throw invalidField('structure', `unknown office ${body.structure}`);
+    const dueAt = Date.parse(body.dueAt);
+    if (dueAt <= Date.now()) throw invalidField('dueAt', 'must be in the future');
+    const row = await openRow(req);
+    const result = await handle(row.id).executeUpdate(openInquiryUpdate, {
+      args: [{ structure: office.code, structureName: office.name, structureMailbox: office.mailbox, question: body.question, dueAt, actor: actorOf(req) }],
+    });
+    const inquiry = await store.inquiry(result.inquiryId as string);
+    if (!inquiry) throw new Problem(500, 'Internal Server Error', `inquiry ${result.inquiryId} was not recorded`);
+    res.status(201).location(`/api/v1/inquiries/${inquiry.id}`).json(inquiryView(inquiry, Date.now()));
+  });
+
+  router.post('/complaints/:id/request-info', requireRole('uru'), async (req, res) => {
+    const body = parseOr400(requestInfoSchema, req.body);
+    const row = await openRow(req);
+    await handle(row.id).executeUpdate(requestInfoUpdate, { args: [{ question: body.question, actor: actorOf(req) }] });
+    await sendFile(res, row.id);
+  });
+
+  router.post('/complaints/:id/requester-info', requireRole('uru', 'integrator'), async (req, res) => {
+    const body = parseOr400(requesterInfoSchema, req.body);
+    const row = await openRow(req);
+    await handle(row.id).executeUpdate(requesterInfoUpdate, { args: [{ info: body.info, actor: actorOf(req) }] });
+    // An integrator records the requester's reply but may not read the file.
+    if (auth(req).role === 'integrator') {
+      const after = await store.row(row.id);
+      res.json({ id: row.id, status: after?.status, clock: after?.clock, deadline: after?.deadline_at?.toISOString() ?? null });
+      return;
+    }
+    await sendFile(res, row.id);
+  });
+
+  router.post('/complaints/:id/respond', requireRole('uru'), async (req, res) => {
+    const body = parseOr400(respondSchema, req.body);
+    const row = await openRow(req);
+    // Checked here as well as in the workflow, so bad input is a 400 before anything is sent.
+    if (body.outcome === 'thanked' && row.kind !== 'suggestion') throw invalidField('outcome', 'only a suggestion may close with a thank-you');
+    if (!body.response && !(row.kind === 'suggestion' && (body.outcome ?? 'thanked') === 'thanked')) {
+      throw invalidField('response', 'a definitive response is required (only a suggestion may close with the standard thank-you)');
+    }
+    await handle(row.id).executeUpdate(respondUpdate, { args: [{ response: body.response, outcome: body.outcome, actor: actorOf(req) }] });
+    await sendFile(res, row.id);
+  });
+
+  return router;
+}
+
+class ReplayOf extends Error {
+  constructor(readonly reference: string) {
+    super(`Idempotency-Key already bound to ${reference}`);
+  }
+}
