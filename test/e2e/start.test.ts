@@ -7,10 +7,10 @@ import { spawn, ChildProcess, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import net from 'node:net';
 import { freePort } from '../support/ports';
 
 const ROOT = path.join(__dirname, '..', '..');
-const TSX = require.resolve('tsx/cli');
 jest.setTimeout(180_000);
 
 let dataDir: string;
@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function start(): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [TSX, path.join(ROOT, 'scripts', 'start.ts')], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'start.ts')], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -57,6 +57,18 @@ async function waitHealthy(output: () => string): Promise<Record<string, unknown
   throw new Error(`never healthy: ${last}\n${output()}`);
 }
 
+/** Whether anything still listens on the port: after a stop, nothing may. */
+function listening(port: string | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve(code));
@@ -71,7 +83,7 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
   expect(first.output()).toMatch(/Temporal dev server: 127\.0\.0\.1:\d+, Web UI http:\/\/127\.0\.0\.1:\d+/);
   expect(first.output()).toMatch(/first start: an admin API key was created/);
 
-  const key = execFileSync(process.execPath, [TSX, path.join(ROOT, 'scripts', 'admin.ts'), 'create-key', '--role', 'operator', '--name', 'e2e'], { env, cwd: ROOT })
+  const key = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'admin.ts'), 'create-key', '--role', 'operator', '--name', 'e2e'], { env, cwd: ROOT })
     .toString()
     .trim();
   expect(key).toMatch(/^cc_/);
@@ -81,6 +93,7 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
   expect((await fetch(`http://127.0.0.1:${env.PORT}/api/v1/services`)).status).toBe(401);
 
   expect(await stop(first.child)).toBe(0);
+  for (const port of [env.PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_TEMPORAL_PORT, env.EMBEDDED_SMTP_PORT]) expect(await listening(port)).toBe(false);
   expect(existsSync(path.join(dataDir, 'runtime.json'))).toBe(false);
   expect(readdirSync(path.join(dataDir, 'temporal'))).toContain('temporal.db');
 

@@ -171,13 +171,33 @@ async function assemble(
   };
 }
 
-/** The full stack on the run's real Temporal dev server (real time). */
+/**
+ * A namespace of its own for a test file: workflow ids are business keys (a contact number from
+ * the file's own database, an export date), so two files must not share one.
+ */
+async function registerTestNamespace(connection: Connection): Promise<string> {
+  const namespace = `test-${randomUUID()}`;
+  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86400 } });
+  for (let i = 0; ; i++) {
+    try {
+      await connection.workflowService.describeNamespace({ namespace });
+      await new Client({ connection, namespace }).workflow.count();
+      return namespace;
+    } catch (err) {
+      if (i > 100) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** The full stack on the run's real Temporal dev server (real time), in a namespace of its own. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const address = requireEnv('TEST_TEMPORAL_ADDRESS');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
-  return assemble(opts, { client, nativeConnection, namespace: 'default' }, async () => {
+  const namespace = await registerTestNamespace(connection);
+  const client = new Client({ connection, namespace });
+  return assemble(opts, { client, nativeConnection, namespace }, async () => {
     await nativeConnection.close();
     await connection.close();
   });
