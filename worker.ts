@@ -7,6 +7,7 @@ import { createMailer } from './infra/mailer';
 import { connectNative } from './infra/temporal';
 import { loadCatalogFile } from './infra/catalog-file';
 import { createLogger } from './infra/logger';
+import { setupRenewalsExportSchedule } from './infra/renewals-schedule';
 import { TASK_QUEUE } from './workflows/definitions';
 
 export interface WorkerParams {
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     taskQueue,
     deps: { db, mailer, catalog, settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY } },
   });
+  await setupRenewalsExportSchedule(config, endpoints.temporalAddress, taskQueue, logger);
   logger.info({ taskQueue, namespace: config.TEMPORAL_NAMESPACE, temporal: endpoints.temporalAddress }, 'worker polling');
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM.
   await worker.run();

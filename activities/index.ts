@@ -4,6 +4,8 @@ import type { ServiceCatalog } from '../domain/catalog';
 import { createSentEmailStore } from '../infra/stores/sent-emails';
 import { createMailActivities } from './mail';
 import { createDbActivities } from './db';
+import { createExportActivities } from './export';
+import { createComplaintActivities } from './complaints';
 import { createNotifyActivities } from './notify';
 
 export interface ActivityDeps {
@@ -22,6 +24,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createMailActivities({ mailer: deps.mailer, sentEmails }),
     ...createDbActivities({ db: deps.db }),
+    ...createExportActivities({ db: deps.db, mailer: deps.mailer, sentEmails, catalog: deps.catalog, sendEmpty: deps.settings.renewalsSendEmpty }),
+    ...createComplaintActivities({ mailer: deps.mailer, sentEmails }),
     ...createNotifyActivities({ mailer: deps.mailer, sentEmails }),
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };

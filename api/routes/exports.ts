@@ -1,0 +1,194 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../app';
+import { actorOf, requireRole } from '../auth';
+import { Problem, invalidField, notFound, parseOr400 } from '../errors';
+import { paginationSchema } from '../pagination';
+import { businessCalendar } from '../../domain/business-calendar';
+import { isIsoDate, localDateOf, renewalsServiceOf } from '../../domain/renewals';
+import { buildCentreFiles, fileNameOf } from '../../activities/export';
+import { RenewalsExportProgress, renewalsExportProgressQuery, workflowId } from '../../workflows/definitions';
+import { renewalsExportWorkflow } from '../../workflows/renewals-export';
+
+const dateField = z.string().refine(isIsoDate, 'expected an existing date YYYY-MM-DD');
+const runSchema = z.object({ date: dateField }).strict();
+const listSchema = paginationSchema.extend({ from: dateField.optional(), to: dateField.optional() });
+
+type RunRow = {
+  date: string;
+  service: string;
+  status: string;
+  trigger: string;
+  requested_by: string;
+  workflow_id: string;
+  run_id: string;
+  period_start: Date;
+  period_end: Date;
+  runs: number;
+  first_started_at: Date;
+  started_at: Date;
+  finished_at: Date | null;
+  error: string | null;
+};
+type DeliveryRow = {
+  date: string;
+  centre: string;
+  centre_name: string;
+  mailbox: string;
+  status: string;
+  rows: number;
+  inserted: number;
+  confirmed: number;
+  cancelled: number;
+  message_id: string | null;
+  attachments: string[];
+  recorded_at: Date;
+};
+
+// `date` is read as text: node-pg would turn a date into a local-midnight Date.
+const RUN_COLUMNS = ['service', 'status', 'trigger', 'requested_by', 'workflow_id', 'run_id', 'period_start', 'period_end', 'runs', 'first_started_at', 'started_at', 'finished_at', 'error'];
+const DELIVERY_COLUMNS = ['centre', 'centre_name', 'mailbox', 'status', 'rows', 'inserted', 'confirmed', 'cancelled', 'message_id', 'attachments', 'recorded_at'];
+
+const PROGRESS_TIMEOUT_MS = 2000;
+
+/** The renewals export history, and a scheduler's run or re-run (backfill) of one day. */
+export function exportsRouter(deps: AppDeps): Router {
+  const router = Router();
+  const who = requireRole('scheduler', 'supervisor');
+  const service = () => {
+    const s = renewalsServiceOf(deps.catalog);
+    if (!s) throw new Problem(503, 'Service Unavailable', 'No service of the catalog keeps the renewals database (no job centres configured)');
+    return s;
+  };
+
+  /** A running export's progress, from its workflow; absent if the workflow does not answer quickly. */
+  const progressOf = async (row: RunRow): Promise<RenewalsExportProgress | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        deps.temporal.workflow.getHandle(row.workflow_id, row.run_id).query(renewalsExportProgressQuery),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), PROGRESS_TIMEOUT_MS);
+        }),
+      ]);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const views = async (rows: RunRow[]) => {
+    const s = service();
+    const deliveries = rows.length
+      ? ((await deps.db('renewals_export_deliveries')
+          .whereIn(
+            'date',
+            rows.map((r) => r.date),
+          )
+          .select([...DELIVERY_COLUMNS, deps.db.raw('date::text as date')])) as DeliveryRow[])
+      : [];
+    return Promise.all(
+      rows.map(async (r) => {
+        const mine = deliveries.filter((d) => d.date === r.date);
+        // Every configured centre is listed; one without a delivery row has not been exported yet.
+        const codes = [...s.jobCentres.map((c) => c.code), ...mine.map((d) => d.centre).filter((c) => !s.jobCentres.some((j) => j.code === c))];
+        const centres = codes.map((code) => {
+          const d = mine.find((x) => x.centre === code);
+          const c = s.jobCentres.find((x) => x.code === code);
+          return d
+            ? { code, name: d.centre_name, mailbox: d.mailbox, status: d.status, rows: d.rows, inserted: d.inserted, confirmed: d.confirmed, cancelled: d.cancelled, sentAt: d.status === 'skipped' ? null : d.recorded_at.toISOString(), messageId: d.message_id, attachments: d.attachments }
+            : { code, name: c?.name ?? code, mailbox: c?.mailbox ?? null, status: 'pending', rows: null, inserted: null, confirmed: null, cancelled: null, sentAt: null, messageId: null, attachments: [] };
+        });
+        const progress = r.status === 'running' ? await progressOf(r) : undefined;
+        return {
+          date: r.date,
+          service: r.service,
+          status: r.status,
+          trigger: r.trigger,
+          requestedBy: r.requested_by,
+          workflowId: r.workflow_id,
+          periodStart: r.period_start.toISOString(),
+          periodEnd: r.period_end.toISOString(),
+          runs: r.runs,
+          firstStartedAt: r.first_started_at.toISOString(),
+          startedAt: r.started_at.toISOString(),
+          finishedAt: r.finished_at ? r.finished_at.toISOString() : null,
+          error: r.error,
+          rows: mine.reduce((n, d) => n + d.rows, 0),
+          centres,
+          ...(progress ? { progress } : {}),
+        };
+      }),
+    );
+  };
+
+  const runs = () => deps.db('renewals_export_runs').select([...RUN_COLUMNS, deps.db.raw('date::text as date')]);
+
+  router.get('/exports/renewals', who, async (req, res) => {
+    const q = parseOr400(listSchema, req.query);
+    const filtered = deps.db('renewals_export_runs').modify((qb) => {
+      if (q.from) qb.where('date', '>=', q.from);
+      if (q.to) qb.where('date', '<=', q.to);
+    });
+    const [{ count }] = await filtered.clone().count({ count: '*' });
+    const rows = (await runs()
+      .modify((qb) => {
+        if (q.from) qb.where('date', '>=', q.from);
+        if (q.to) qb.where('date', '<=', q.to);
+      })
+      .orderBy('renewals_export_runs.date', 'desc')
+      .limit(q.limit)
+      .offset(q.offset)) as RunRow[];
+    res.json({ items: await views(rows), total: Number(count), limit: q.limit, offset: q.offset });
+  });
+
+  router.get('/exports/renewals/:date', who, async (req, res) => {
+    const date = parseOr400(dateField, req.params.date, 'date');
+    const row = (await runs().where('renewals_export_runs.date', date).first()) as RunRow | undefined;
+    if (!row) throw notFound(`No renewals export for ${date}`);
+    res.json((await views([row]))[0]);
+  });
+
+  /** Rebuilds a centre's file of a past run from the recorded period: the export is reproducible. */
+  router.get('/exports/renewals/:date/files/:file', who, async (req, res) => {
+    const date = parseOr400(dateField, req.params.date, 'date');
+    const match = /^(.+)\.(csv|xlsx)$/.exec(req.params.file as string);
+    if (!match) throw invalidField('file', 'expected <centre>.csv or <centre>.xlsx');
+    const [, centre, ext] = match;
+    const row = (await runs().where('renewals_export_runs.date', date).first()) as RunRow | undefined;
+    if (!row) throw notFound(`No renewals export for ${date}`);
+    const s = service();
+    const c = s.jobCentres.find((x) => x.code === centre);
+    if (!c) throw notFound(`No job centre ${centre}`);
+    const files = await buildCentreFiles(deps.db, { date, zone: s.calendar.zone, start: row.period_start.getTime(), end: row.period_end.getTime(), centre });
+    const name = fileNameOf(date, centre, ext as 'csv' | 'xlsx');
+    res
+      .type(ext === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .attachment(name)
+      .send(ext === 'csv' ? files.csv : files.xlsx);
+  });
+
+  router.post('/exports/renewals/run', who, async (req, res) => {
+    const { date } = parseOr400(runSchema, req.body);
+    const s = service();
+    const today = localDateOf(Date.now(), s.calendar.zone);
+    if (date > today) throw invalidField('date', `a future date cannot be exported (today is ${today})`);
+    if (!businessCalendar(s.calendar).isBusinessDay(date)) {
+      throw invalidField('date', 'not a business day of the service: its changes are exported with the next business day');
+    }
+    const id = workflowId.renewalsExport(date);
+    // One workflow per date: a running one is joined (never two at once), a finished one runs again
+    // and finds its deliveries recorded, so nothing is sent twice.
+    const handle = await deps.temporal.workflow.start(renewalsExportWorkflow, {
+      taskQueue: deps.taskQueue,
+      workflowId: id,
+      args: [{ date, service: s.code, trigger: 'manual', requestedBy: actorOf(req).name }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
+    res.status(202).location(`/api/v1/exports/renewals/${date}`).json({ date, status: 'running', workflowId: id, runId: handle.firstExecutionRunId });
+  });
+
+  return router;
+}
