@@ -62,7 +62,7 @@ async function actionWorkflow(handle: ScheduleHandle, n: number): Promise<string
 
 describe('the schedule', () => {
   it('is created at worker start with the configured time, zone, overlap skip and catch-up window; a second setup updates it', async () => {
-    const config = loadConfig({ TEMPORAL_NAMESPACE: 'default' });
+    const config = loadConfig({ TEMPORAL_NAMESPACE: stack.client.options.namespace });
     const logger = createLogger('silent');
     const handle = stack.client.schedule.getHandle(RENEWALS_EXPORT_SCHEDULE_ID);
     schedules.push(handle);
