@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 const email = (key: string): SendEmailInput => ({ key, to: ['ufficio@example.org'], subject: `Prova ${key}`, text: 'testo', html: '<p>testo</p>' });
-const run = <T>(fn: () => Promise<T>) => new MockActivityEnvironment().run(fn);
+const run = <T>(fn: () => Promise<T>) => new MockActivityEnvironment().run(fn) as Promise<T>;
 const count = (key: string) => sink.messages.filter((m) => m.parsed.subject === `Prova ${key}`).length;
 
 it('sends once per key, with a stable Message-ID', async () => {

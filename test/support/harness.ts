@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { msToTs } from '@temporalio/common/lib/time';
 import knexFactory from 'knex';
 import { createDb, Db } from '../../infra/db';
 import { createMailer, Mailer } from '../../infra/mailer';
@@ -177,7 +178,7 @@ async function assemble(
  */
 async function registerTestNamespace(connection: Connection): Promise<string> {
   const namespace = `test-${randomUUID()}`;
-  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86400 } });
+  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
   for (let i = 0; ; i++) {
     try {
       await connection.workflowService.describeNamespace({ namespace });
