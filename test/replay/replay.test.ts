@@ -1,6 +1,7 @@
 /**
  * Every saved history in histories/ must replay on the current workflow code without
  * non-determinism: a change to a running workflow's logic needs patched() to pass this.
+ * New histories: RECORD_REPLAY_HISTORIES=1 npx jest test/workflows test/api (then commit them).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

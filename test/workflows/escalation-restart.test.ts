@@ -1,14 +1,12 @@
 /**
  * On the real Temporal dev server with a 24/7 catalog whose SLA is seconds long: the timers keep
  * running across a worker restart, and reminders and breach notices arrive exactly once.
- * With SAVE_HISTORIES=1 the run's histories are written for the replay test.
+ * With RECORD_REPLAY_HISTORIES=1 the run's histories are written for the replay test.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import request from 'supertest';
 import { fastCatalog, startStack, Stack } from '../support/harness';
 import { workflowId } from '../../workflows/definitions';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { saveHistoryFile } from '../replay/history-file';
 
 jest.setTimeout(60_000);
 let stack: Stack;
@@ -48,11 +46,8 @@ it('keeps deadlines across a worker restart and closes the contact after resolut
   expect(subjects.filter((s) => s.includes('Termine superato: presa in carico'))).toHaveLength(1);
   expect(subjects.filter((s) => s.includes('Nuova pratica'))).toHaveLength(1);
 
-  if (process.env.SAVE_HISTORIES === '1') {
-    for (const id of [workflowId.contact(contact.id), workflowId.escalation(escalation.id)]) {
-      const history = await stack.client.workflow.getHandle(id).fetchHistory();
-      const kind = id.split(':')[0];
-      writeFileSync(path.join(__dirname, '..', 'replay', 'histories', `${kind}-v1.json`), historyToJSON(history));
-    }
+  if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+    await saveHistoryFile(stack.client, workflowId.contact(contact.id), 'contact-v1.json');
+    await saveHistoryFile(stack.client, workflowId.escalation(escalation.id), 'escalation-v1.json');
   }
 });
