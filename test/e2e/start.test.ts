@@ -4,7 +4,7 @@
  * start reuses the data.
  */
 import { spawn, ChildProcess, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
@@ -91,6 +91,19 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
   expect(services.status).toBe(200);
   expect(((await services.json()) as { services: unknown[] }).services.length).toBeGreaterThanOrEqual(6);
   expect((await fetch(`http://127.0.0.1:${env.PORT}/api/v1/services`)).status).toBe(401);
+
+  // A citizen's written contact answered at first level: the answer is kept as an .eml file.
+  const post = (url: string, body: unknown) =>
+    fetch(`http://127.0.0.1:${env.PORT}/api/v1${url}`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const contact = (await (await post('/contacts', { service: 'ADL', channel: 'email', caller: { email: 'cittadina@example.org' }, reason: 'Orari dello sportello' })).json()) as { id: string };
+  expect((await post(`/contacts/${contact.id}/resolve`, { answer: 'Lo sportello apre alle 8.' })).status).toBe(200);
+  const mailDir = path.join(dataDir, 'mail');
+  let eml: string | undefined;
+  for (let i = 0; i < 100 && !eml; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    eml = existsSync(mailDir) ? readdirSync(mailDir).map((f) => readFileSync(path.join(mailDir, f), 'utf8')).find((m) => m.includes('cittadina@example.org')) : undefined;
+  }
+  expect(eml).toContain(contact.id);
 
   expect(await stop(first.child)).toBe(0);
   for (const port of [env.PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_TEMPORAL_PORT, env.EMBEDDED_SMTP_PORT]) expect(await listening(port)).toBe(false);
