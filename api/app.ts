@@ -12,8 +12,16 @@ import { errorHandler, notFoundHandler } from './errors';
 import { healthRouter } from './routes/health';
 import { servicesRouter } from './routes/services';
 import { meRouter } from './routes/me';
+import { renewalsRouter } from './routes/renewals';
+import { exportsRouter } from './routes/exports';
 import { contactsRouter } from './routes/contacts';
 import { escalationsRouter } from './routes/escalations';
+import { missedCallsRouter } from './routes/missed-calls';
+import { callsRouter } from './routes/calls';
+import { reportsRouter } from './routes/reports';
+import { complaintsRouter } from './routes/complaints';
+import { inquiriesRouter } from './routes/inquiries';
+import { complaintReportsRouter } from './routes/complaint-reports';
 
 export interface AppDeps {
   db: Db;
@@ -50,8 +58,16 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(meRouter());
   api.use(servicesRouter(deps));
   // lifecycle routers: one line each
+  api.use(renewalsRouter(deps));
+  api.use(exportsRouter(deps));
   api.use(contactsRouter(deps));
   api.use(escalationsRouter(deps));
+  api.use(missedCallsRouter(deps));
+  api.use(callsRouter(deps));
+  api.use(reportsRouter(deps));
+  api.use(complaintsRouter(deps));
+  api.use(inquiriesRouter(deps));
+  api.use(complaintReportsRouter(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);
