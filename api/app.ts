@@ -51,7 +51,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: deps.bodyLimit ?? '5mb', type: ['application/json', 'application/*+json'] }));
 
   app.use(healthRouter(deps));
+  // The back-office page: static files, Chart.js from node_modules (no network at run time).
   app.use(express.static(path.join(__dirname, '..', 'web', 'public'), { index: 'index.html' }));
+  app.use('/vendor/chart.js', express.static(path.dirname(require.resolve('chart.js'))));
 
   const api = express.Router();
   api.use(authenticate(createApiKeyStore(deps.db)));
