@@ -117,3 +117,29 @@ it('shows a supervisor the SLA charts of a month with data against the targets',
     await page.close();
   }
 });
+
+it('gives operators and URU their own sections in Italian', async () => {
+  const operatorKey = await stack.bearer('operator', undefined, 'Operatrice Conti');
+  await request(stack.app).post('/api/v1/contacts').set('Authorization', operatorKey).send({ service: 'TNDIGITALE', channel: 'phone', ivrCode: '1', caller: { surname: 'Sartori', phone: '0461 123456' }, reason: 'Non riesce ad attivare la Carta Provinciale dei Servizi' }).expect(201);
+  const operator = await signIn(operatorKey);
+  await operator.getByRole('heading', { name: 'Coda di smistamento' }).waitFor();
+  const row = operator.getByRole('row').filter({ hasText: 'Carta Provinciale' });
+  await row.waitFor();
+  for (const action of ['Classifica', 'Risolvi', 'Inoltra all’ufficio', 'Mancata risposta']) expect(await row.getByRole('button', { name: action }).count()).toBe(1);
+  await operator.screenshot({ path: path.join(ARTIFACTS, 'operator-triage-1280x800.png'), fullPage: true });
+  await operator.getByRole('tab', { name: 'Nuovo contatto' }).click();
+  await operator.getByLabel('Richiesta del cittadino').waitFor();
+  await operator.close();
+
+  await request(stack.app)
+    .post('/api/v1/complaints')
+    .set('Authorization', operatorKey)
+    .send({ kind: 'complaint', requester: { name: 'Elena', surname: 'Bassi', email: 'elena.bassi@example.org' }, subject: 'Attesa troppo lunga al telefono', body: 'Ho atteso venti minuti.', channel: 'phone' })
+    .expect(201);
+  const uru = await signIn(await stack.bearer('uru', undefined, 'URU'));
+  const complaint = uru.getByRole('row').filter({ hasText: 'Attesa troppo lunga' });
+  await complaint.waitFor();
+  await complaint.getByText('giorni rimasti').waitFor();
+  await uru.screenshot({ path: path.join(ARTIFACTS, 'uru-complaints-1280x800.png'), fullPage: true });
+  await uru.close();
+});
