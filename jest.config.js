@@ -9,4 +9,5 @@ module.exports = {
   setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
