@@ -20,6 +20,7 @@
  */
 import { ApplicationFailure, allHandlersFinished, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { durableActivity } from './activity-options';
 import type { ComplaintTemplateData, ComplaintTemplateName } from '../activities/templates/complaints';
 import {
   ComplaintState,
@@ -52,11 +53,7 @@ import {
   takeChargeComplaintUpdate,
 } from './definitions';
 
-const { recordTransition, sendComplaintEmail } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A database or relay outage is waited out, never lost: retry with backoff, no attempt limit.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['NoRecipient', 'UnknownTemplate'] },
-});
+const { recordTransition, sendComplaintEmail } = proxyActivities<Activities>(durableActivity);
 
 const refuse = (message: string) => ApplicationFailure.create({ type: INVALID_TRANSITION, message, nonRetryable: true });
 const badInput = (field: string, message: string) => ApplicationFailure.create({ type: INVALID_INPUT, message: `${field}: ${message}`, details: [{ field }], nonRetryable: true });

@@ -19,6 +19,7 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { durableActivity } from './activity-options';
 import { businessCalendar } from '../domain/business-calendar';
 import {
   Actor,
@@ -42,13 +43,10 @@ import {
   resolveContactUpdate,
   workflowId,
 } from './definitions';
-import { escalationWorkflow } from './escalation';
+import { escalationRow, escalationWorkflow } from './escalation';
 import { missedCallRow, missedCallWorkflow } from './missed-call';
 
-const { recordTransition, notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { recordTransition, notify } = proxyActivities<Activities>(durableActivity);
 
 const refuse = (message: string) => ApplicationFailure.create({ type: INVALID_TRANSITION, message, nonRetryable: true });
 
@@ -231,22 +229,7 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
         actor,
         at: now,
         payload: { office, note },
-        projection: {
-          table: 'escalations',
-          row: {
-            id: escalationId,
-            contact_id: input.id,
-            service: service.code,
-            office,
-            status: 'open',
-            note: note ?? null,
-            take_charge_due_at: opened.takeChargeDueAt,
-            resolve_due_at: opened.resolveDueAt,
-            notes: [],
-            created_at: opened.createdAt,
-            updated_at: opened.createdAt,
-          },
-        },
+        projection: { table: 'escalations', row: escalationRow(opened) },
       });
       s.escalation = await startChild(escalationWorkflow, {
         workflowId: workflowId.escalation(escalationId),

@@ -10,6 +10,7 @@
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import { Duration } from 'luxon';
 import type { Activities } from '../activities';
+import { durableActivity } from './activity-options';
 import { businessCalendar } from '../domain/business-calendar';
 import {
   Actor,
@@ -28,11 +29,7 @@ import {
   takeChargeUpdate,
 } from './definitions';
 
-const { recordTransition, notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A database or relay outage is waited out, never lost: retry with backoff, no attempt limit.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { recordTransition, notify } = proxyActivities<Activities>(durableActivity);
 
 type Deadline = 'take-charge' | 'resolve';
 
@@ -84,7 +81,6 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
   });
 
   const record = async (action: string, actor: Actor, payload: Record<string, unknown> = {}) => {
-    const v = view();
     await recordTransition({
       entityType: 'escalation',
       entityId: input.id,
@@ -93,28 +89,7 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
       actor,
       at: Date.now(),
       payload,
-      projection: {
-        table: 'escalations',
-        row: {
-          id: v.id,
-          contact_id: v.contactId,
-          service: v.service,
-          office: v.office,
-          status: v.status,
-          note: v.note,
-          take_charge_due_at: v.takeChargeDueAt,
-          resolve_due_at: v.resolveDueAt,
-          taken_at: v.takenAt,
-          resolved_at: v.resolvedAt,
-          take_charge_breached: v.takeChargeBreached,
-          resolve_breached: v.resolveBreached,
-          response: v.response,
-          return_reason: v.returnReason,
-          notes: v.notes,
-          created_at: v.createdAt,
-          updated_at: new Date(Date.now()).toISOString(),
-        },
-      },
+      projection: { table: 'escalations', row: escalationRow(view()) },
     });
     return view();
   };
@@ -295,5 +270,28 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
     returnReason: s.returnReason ?? undefined,
     office: s.office,
     actor: s.closedBy ?? SYSTEM_ACTOR,
+  };
+}
+
+/** The projection row of an escalation (also written by the contact workflow when it opens one). */
+export function escalationRow(v: EscalationView): Record<string, unknown> {
+  return {
+    id: v.id,
+    contact_id: v.contactId,
+    service: v.service,
+    office: v.office,
+    status: v.status,
+    note: v.note,
+    take_charge_due_at: v.takeChargeDueAt,
+    resolve_due_at: v.resolveDueAt,
+    taken_at: v.takenAt,
+    resolved_at: v.resolvedAt,
+    take_charge_breached: v.takeChargeBreached,
+    resolve_breached: v.resolveBreached,
+    response: v.response,
+    return_reason: v.returnReason,
+    notes: v.notes,
+    created_at: v.createdAt,
+    updated_at: new Date(Date.now()).toISOString(),
   };
 }

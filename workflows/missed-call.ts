@@ -9,6 +9,7 @@
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import { Duration } from 'luxon';
 import type { Activities } from '../activities';
+import { durableActivity } from './activity-options';
 import { businessCalendar } from '../domain/business-calendar';
 import {
   Actor,
@@ -22,10 +23,7 @@ import {
   recordCallbackUpdate,
 } from './definitions';
 
-const { recordTransition, notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { recordTransition, notify } = proxyActivities<Activities>(durableActivity);
 
 export async function missedCallWorkflow(input: MissedCallInput): Promise<MissedCallResult> {
   const service = input.service;

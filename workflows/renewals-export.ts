@@ -18,6 +18,7 @@ import {
 } from '@temporalio/workflow';
 import { SearchAttributeType, WorkflowExecutionAlreadyStartedError, defineSearchAttributeKey } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { durableActivity } from './activity-options';
 import { isIsoDate, localDateOf, scheduledDateOf } from '../domain/renewals';
 import {
   INVALID_INPUT,
@@ -30,10 +31,7 @@ import {
   workflowId,
 } from './definitions';
 
-const { planRenewalsExports, openRenewalsExport, closeRenewalsExport } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { planRenewalsExports, openRenewalsExport, closeRenewalsExport } = proxyActivities<Activities>(durableActivity);
 
 // A centre's file: retried for hours (a relay can be down that long); heartbeats detect a dead worker early.
 const { exportRenewalsToCentre } = proxyActivities<Activities>({
