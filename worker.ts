@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     taskQueue,
     deps: { db, mailer, catalog, settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY } },
   });
-  await setupRenewalsExportSchedule(config, endpoints.temporalAddress, taskQueue, logger);
+  await setupRenewalsExportSchedule(config, catalog, endpoints.temporalAddress, taskQueue, logger);
   logger.info({ taskQueue, namespace: config.TEMPORAL_NAMESPACE, temporal: endpoints.temporalAddress }, 'worker polling');
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM.
   await worker.run();

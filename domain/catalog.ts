@@ -111,6 +111,7 @@ export const catalogSchema = z
       if (seen.has(s.code)) ctx.addIssue({ code: 'custom', path: ['services', i, 'code'], message: `duplicate service code ${s.code}` });
       seen.add(s.code);
     });
+    if (!seen.has(c.complaints.service)) ctx.addIssue({ code: 'custom', path: ['complaints', 'service'], message: `unknown service ${c.complaints.service}` });
   });
 
 export type CalendarSpec = z.infer<typeof calendarSchema>;

@@ -31,7 +31,6 @@ const configSchema = z.object({
   /** Renewals export schedule: cron in the given zone, default 17:30 on weekdays (non-business days are skipped). */
   RENEWALS_EXPORT_CRON: z.string().default('30 17 * * 1-5'),
   RENEWALS_EXPORT_ZONE: z.string().default('Europe/Rome'),
-  RENEWALS_EXPORT_SERVICE: z.string().default('ADL'),
   RENEWALS_EXPORT_SEND_EMPTY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   REQUEST_BODY_LIMIT: z.string().default('5mb'),
 });

@@ -4,6 +4,8 @@
  * fail nor create two schedules (the schedule id is fixed).
  */
 import { Client, ScheduleAlreadyRunning, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
+import type { ServiceCatalog } from '../domain/catalog';
+import { renewalsServiceOf } from '../domain/renewals';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { connectClient } from './temporal';
@@ -57,14 +59,20 @@ export async function ensureRenewalsExportSchedule(client: Client, s: RenewalsSc
 }
 
 /** Worker start: connects a client, converges the schedule, and disconnects. */
-export async function setupRenewalsExportSchedule(config: Config, temporalAddress: string, taskQueue: string, logger: Logger): Promise<void> {
+export async function setupRenewalsExportSchedule(config: Config, catalog: ServiceCatalog, temporalAddress: string, taskQueue: string, logger: Logger): Promise<void> {
+  // The service that keeps the renewals database is the catalog's (the one with job centres).
+  const service = renewalsServiceOf(catalog);
+  if (!service || service.jobCentres.length === 0) {
+    logger.info('no service of the catalog has job centres: no renewals export schedule');
+    return;
+  }
   const client = await connectClient(config, temporalAddress);
   try {
     const outcome = await ensureRenewalsExportSchedule(client, {
       taskQueue,
       cron: config.RENEWALS_EXPORT_CRON,
       zone: config.RENEWALS_EXPORT_ZONE,
-      service: config.RENEWALS_EXPORT_SERVICE,
+      service: service.code,
     });
     logger.info({ scheduleId: RENEWALS_EXPORT_SCHEDULE_ID, cron: config.RENEWALS_EXPORT_CRON, zone: config.RENEWALS_EXPORT_ZONE, outcome }, 'renewals export schedule ready');
   } finally {

@@ -97,3 +97,11 @@ describe('catalog validation', () => {
     expect(err.message).toContain('/nonexistent/services.yaml');
   });
 });
+
+describe('catalog-wide settings', () => {
+  it('refuses a complaints service that is not in the catalog, naming the path', () => {
+    const data = JSON.parse(JSON.stringify(loadCatalogFile().data));
+    data.complaints = { ...data.complaints, service: 'NOPE' };
+    expect(() => parseCatalog(data, 'x.yaml')).toThrow(/complaints\.service: unknown service NOPE/);
+  });
+});

@@ -67,8 +67,8 @@ describe('the schedule', () => {
     const handle = stack.client.schedule.getHandle(RENEWALS_EXPORT_SCHEDULE_ID);
     schedules.push(handle);
     try {
-      await setupRenewalsExportSchedule(config, requireEnv('TEST_TEMPORAL_ADDRESS'), stack.taskQueue, logger);
-      await setupRenewalsExportSchedule(config, requireEnv('TEST_TEMPORAL_ADDRESS'), stack.taskQueue, logger);
+      await setupRenewalsExportSchedule(config, stack.catalog, requireEnv('TEST_TEMPORAL_ADDRESS'), stack.taskQueue, logger);
+      await setupRenewalsExportSchedule(config, stack.catalog, requireEnv('TEST_TEMPORAL_ADDRESS'), stack.taskQueue, logger);
       const d = await handle.describe();
       // Default configuration: 17:30, Monday to Friday, Rome time.
       expect(d.spec.timezone).toBe('Europe/Rome');
