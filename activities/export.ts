@@ -8,7 +8,11 @@
  * left (but before the delivery row was written), or after a crash mid-send, does not send again, and
  * the Message-ID is the same for every attempt.
  */
-import { PassThrough, Writable } from 'node:stream';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
@@ -134,16 +138,10 @@ export async function* streamChanges(db: Db, p: { start: number; end: number; ce
   }
 }
 
-/** Collects a stream's output (the finished file is an email attachment). */
-function collector(): { stream: Writable; done: Promise<Buffer> } {
-  const chunks: Buffer[] = [];
-  const stream = new PassThrough();
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
-  return { stream, done };
+/** A private temporary folder for one export's files; the caller removes it when done. */
+export function exportWorkDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'renewals-export-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -169,8 +167,9 @@ const itDateTime = (w: Date) => `${pad(w.getUTCDate())}/${pad(w.getUTCMonth() + 
 const itDate = (iso: string | null) => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '');
 
 export interface BuiltFiles {
-  csv: Buffer;
-  xlsx: Buffer;
+  /** The files on disk, in the folder the caller gave: memory stays flat however many rows. */
+  csvPath: string;
+  xlsxPath: string;
   rows: number;
   counts: { inserted: number; confirmed: number; cancelled: number };
 }
@@ -182,13 +181,14 @@ export interface BuiltFiles {
 export async function buildCentreFiles(
   db: Db,
   p: { date: string; zone: string; start: number; end: number; centre: string },
-  opts: { batchSize?: number; onBatch?: (rows: number) => void } = {},
+  opts: { dir: string; batchSize?: number; onBatch?: (rows: number) => void },
 ): Promise<BuiltFiles> {
-  const csvOut = collector();
+  const csvPath = path.join(opts.dir, fileNameOf(p.date, p.centre, 'csv'));
+  const xlsxPath = path.join(opts.dir, fileNameOf(p.date, p.centre, 'xlsx'));
+  const csvFile = createWriteStream(csvPath);
   const csv = stringify({ delimiter: ';', bom: true, record_delimiter: 'windows', escape_formulas: true, header: true, columns: [...EXPORT_HEADINGS] });
-  csv.pipe(csvOut.stream);
-  const xlsxOut = collector();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: xlsxOut.stream, useStyles: true, useSharedStrings: false });
+  csv.pipe(csvFile);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: xlsxPath, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Contact Center';
   const sheet = workbook.addWorksheet('Variazioni', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = [
@@ -217,7 +217,8 @@ export async function buildCentreFiles(
       const action = ACTION_LABELS[r.action] ?? r.action;
       const consent = r.consentToPublish ? 'Sì' : 'No';
       const at = local(r.at);
-      csv.write([r.renewalId, action, itDateTime(at), r.surname, r.name, r.taxCode, itDate(r.birthDate), r.jobType, r.phone ?? '', r.email ?? '', consent, r.reason ?? '']);
+      // Respect back-pressure so a slow disk never buffers the day in memory.
+      if (!csv.write([r.renewalId, action, itDateTime(at), r.surname, r.name, r.taxCode, itDate(r.birthDate), r.jobType, r.phone ?? '', r.email ?? '', consent, r.reason ?? ''])) await once(csv, 'drain');
       sheet
         .addRow([
           r.renewalId,
@@ -241,9 +242,8 @@ export async function buildCentreFiles(
   }
   csv.end();
   sheet.commit();
-  await workbook.commit();
-  const [csvBuffer, xlsxBuffer] = await Promise.all([csvOut.done, xlsxOut.done]);
-  return { csv: csvBuffer, xlsx: xlsxBuffer, rows, counts };
+  await Promise.all([workbook.commit(), finished(csvFile)]);
+  return { csvPath, xlsxPath, rows, counts };
 }
 
 type DeliveryRow = {
@@ -271,16 +271,27 @@ export async function exportToCentre(deps: ExportDeps, input: ExportCentreInput,
   const { date, centre } = input;
   const recorded = (await db('renewals_export_deliveries').where({ date, centre: centre.code }).first()) as DeliveryRow | undefined;
   if (recorded) return deliveryResult(recorded, true);
+  const work = exportWorkDir();
+  try {
+    return await buildAndSend(deps, input, work.dir, onBatch);
+  } finally {
+    work.remove();
+  }
+}
 
+async function buildAndSend(deps: ExportDeps, input: ExportCentreInput, dir: string, onBatch?: (rows: number) => void): Promise<ExportCentreResult> {
+  const { db } = deps;
+  const { date, centre } = input;
   const service = serviceOf(deps.catalog, input.service);
-  const files = await buildCentreFiles(db, { date, zone: input.zone, start: input.periodStart, end: input.periodEnd, centre: centre.code }, { onBatch });
+  const files = await buildCentreFiles(db, { date, zone: input.zone, start: input.periodStart, end: input.periodEnd, centre: centre.code }, { dir, onBatch });
   const key = emailKeyOf(date, centre.code);
+  // Attached from disk: nodemailer streams them to the relay.
   const attachments =
     files.rows === 0
       ? []
       : [
-          { filename: fileNameOf(date, centre.code, 'csv'), contentBase64: files.csv.toString('base64'), contentType: CSV_TYPE },
-          { filename: fileNameOf(date, centre.code, 'xlsx'), contentBase64: files.xlsx.toString('base64'), contentType: XLSX_TYPE },
+          { filename: fileNameOf(date, centre.code, 'csv'), path: files.csvPath, contentType: CSV_TYPE },
+          { filename: fileNameOf(date, centre.code, 'xlsx'), path: files.xlsxPath, contentType: XLSX_TYPE },
         ];
 
   let status: ExportCentreResult['status'] = 'skipped';

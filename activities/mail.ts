@@ -11,7 +11,8 @@ export interface SendEmailInput {
   subject: string;
   text: string;
   html: string;
-  attachments?: { filename: string; contentBase64: string; contentType?: string }[];
+  /** Inline (base64, from workflows) or a file on the activity's disk (large exports). */
+  attachments?: ({ filename: string; contentType?: string } & ({ contentBase64: string } | { path: string }))[];
 }
 
 export interface SendEmailResult {
@@ -53,7 +54,9 @@ export async function sendEmailOnce(deps: MailDeps, input: SendEmailInput): Prom
       subject: input.subject,
       text: input.text,
       html: input.html,
-      attachments: input.attachments?.map((a) => ({ filename: a.filename, content: Buffer.from(a.contentBase64, 'base64'), contentType: a.contentType })),
+      attachments: input.attachments?.map((a) =>
+        'path' in a ? { filename: a.filename, path: a.path, contentType: a.contentType } : { filename: a.filename, content: Buffer.from(a.contentBase64, 'base64'), contentType: a.contentType },
+      ),
     });
   } catch (err) {
     await deps.sentEmails.release(input.key);

@@ -8,7 +8,7 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
-  attachments?: { filename: string; content: Buffer | string; contentType?: string }[];
+  attachments?: { filename: string; content?: Buffer | string; path?: string; contentType?: string }[];
 }
 
 export interface Mailer {

@@ -6,7 +6,7 @@ import { Problem, invalidField, notFound, parseOr400 } from '../errors';
 import { paginationSchema } from '../pagination';
 import { businessCalendar } from '../../domain/business-calendar';
 import { isIsoDate, localDateOf, renewalsServiceOf } from '../../domain/renewals';
-import { buildCentreFiles, fileNameOf } from '../../activities/export';
+import { buildCentreFiles, exportWorkDir, fileNameOf } from '../../activities/export';
 import { RenewalsExportProgress, renewalsExportProgressQuery, workflowId } from '../../workflows/definitions';
 import { renewalsExportWorkflow } from '../../workflows/renewals-export';
 
@@ -161,12 +161,15 @@ export function exportsRouter(deps: AppDeps): Router {
     const s = service();
     const c = s.jobCentres.find((x) => x.code === centre);
     if (!c) throw notFound(`No job centre ${centre}`);
-    const files = await buildCentreFiles(deps.db, { date, zone: s.calendar.zone, start: row.period_start.getTime(), end: row.period_end.getTime(), centre });
-    const name = fileNameOf(date, centre, ext as 'csv' | 'xlsx');
-    res
-      .type(ext === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .attachment(name)
-      .send(ext === 'csv' ? files.csv : files.xlsx);
+    const work = exportWorkDir();
+    try {
+      const files = await buildCentreFiles(deps.db, { date, zone: s.calendar.zone, start: row.period_start.getTime(), end: row.period_end.getTime(), centre }, { dir: work.dir });
+      const name = fileNameOf(date, centre, ext as 'csv' | 'xlsx');
+      res.type(ext === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      await new Promise<void>((resolve, reject) => res.download(ext === 'csv' ? files.csvPath : files.xlsxPath, name, (err) => (err ? reject(err) : resolve())));
+    } finally {
+      work.remove();
+    }
   });
 
   router.post('/exports/renewals/run', who, async (req, res) => {

@@ -6,7 +6,8 @@ import { startSmtpSink, SmtpSinkHandle } from '../../infra/smtp-sink';
 import { createMailer, Mailer } from '../../infra/mailer';
 import { createSentEmailStore } from '../../infra/stores/sent-emails';
 import { createRenewalStore } from '../../infra/stores/renewals';
-import { buildCentreFiles, exportToCentre, ExportDeps, streamChanges } from '../../activities/export';
+import { readFileSync } from 'node:fs';
+import { buildCentreFiles, exportToCentre, ExportDeps, exportWorkDir, streamChanges } from '../../activities/export';
 
 const OPERATOR = { name: 'Operatore Uno', role: 'operator' };
 // Tuesday 10 March 2026 in Rome (CET, UTC+1): from 9 Mar 23:00 UTC to 10 Mar 23:00 UTC.
@@ -56,11 +57,22 @@ afterAll(async () => {
   await testDb.drop();
 });
 
+/** Builds the centre's files in a temporary folder and reads them back. */
+async function built(centre: string) {
+  const work = exportWorkDir();
+  try {
+    const files = await buildCentreFiles(testDb.db, { ...DAY, centre }, { dir: work.dir });
+    return { ...files, csv: readFileSync(files.csvPath), xlsx: readFileSync(files.xlsxPath) };
+  } finally {
+    work.remove();
+  }
+}
+
 const HEADER = 'ID iscrizione;Azione;Data e ora azione;Cognome;Nome;Codice fiscale;Data di nascita;Tipo di lavoro;Telefono;Email;Consenso alla pubblicazione;Motivo della cancellazione';
 
 describe('the centre file', () => {
   it('is a CSV Italian Excel opens as is: BOM, semicolons, CRLF, quoted separators, neutralised formulas, local times', async () => {
-    const files = await buildCentreFiles(testDb.db, { ...DAY, centre: 'CPI-TRENTO' });
+    const files = await built('CPI-TRENTO');
     expect([...files.csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = files.csv.subarray(3).toString('utf8');
     const lines = text.split('\r\n');
@@ -87,7 +99,7 @@ describe('the centre file', () => {
   });
 
   it('is also an XLSX with the same rows, times as Excel dates in local wall-clock time', async () => {
-    const files = await buildCentreFiles(testDb.db, { ...DAY, centre: 'CPI-TRENTO' });
+    const files = await built('CPI-TRENTO');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(files.xlsx as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet('Variazioni')!;
