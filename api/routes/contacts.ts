@@ -161,10 +161,9 @@ export function contactsRouter(deps: AppDeps): Router {
     const officeCode = body.office ?? service.categories.find((c) => c.code === contact.category)?.office ?? contact.office ?? service.defaultOffice;
     const office = service.offices.find((o) => o.code === officeCode);
     if (!office) throw invalidField('office', `unknown office ${officeCode} for service ${service.code}`);
-    const callerSurname = body.callerSurname ?? contact.caller.surname;
-    if (!callerSurname) throw invalidField('callerSurname', "the caller's surname is required (not known from the contact)");
-    const callerName = body.callerName ?? contact.caller.name;
-    if (!callerName) throw invalidField('callerName', "the caller's name is required (not known from the contact)");
+    // A caller may decline to give a name; the form says so rather than being refused.
+    const callerSurname = body.callerSurname ?? contact.caller.surname ?? 'non indicato';
+    const callerName = body.callerName ?? contact.caller.name ?? 'non indicato';
     const callbackPhone = body.callbackPhone ?? contact.caller.phone;
     if (!callbackPhone) throw invalidField('callbackPhone', 'a phone number to call back is required (not known from the contact)');
     let referentEmail: string | undefined;
