@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, LogLevel, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities, ActivityDeps } from './activities';
 import { loadConfig } from './infra/config';
 import { resolveEndpoints } from './infra/endpoints';
@@ -32,6 +32,9 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
+  // The SDK's own logs (and workflow/activity logs) go through pino too: one JSON log stream.
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  Runtime.install({ logger: new DefaultLogger('INFO', (entry) => logger[levels[entry.level]](entry.meta ?? {}, entry.message)) });
   const endpoints = resolveEndpoints(config);
   const catalog = loadCatalogFile(config.SERVICES_FILE);
   const db = createDb(endpoints.databaseUrl);
