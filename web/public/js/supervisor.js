@@ -1,95 +1,254 @@
 // Supervision: the monthly SLA dashboard against the contract's targets, and what is overdue.
-import { api, h, table, badge, fmtNumber } from './ui.js';
-import { escalationTable, missedCallTable } from './office.js';
+import { api, h, act, table, badge, button, fmtNumber, explain, loadList, ZONE } from './ui.js';
+import { escalationTable, missedCallTable, isBreached } from './office.js';
+import { complaintTable } from './uru.js';
 
+const COLORS = { met: '#1a7f4b', missed: '#b42318', target: '#1b1f24', answered: '#0b4f8a', abandoned: '#c2410c', short: '#98a2b3', grid: '#e4e8ee' };
 const charts = [];
 
-function previousMonth() {
-  const d = new Date();
-  d.setDate(1);
-  d.setMonth(d.getMonth() - 1);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+/** 'YYYY-MM' of the current month in Rome, and the months before it. */
+function recentMonths(count) {
+  const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit' }).format(new Date()).split('-').map(Number);
+  return Array.from({ length: count }, (_, i) => {
+    const d = new Date(Date.UTC(y, m - 1 - i, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  });
 }
+function monthName(ym) {
+  const [y, m] = ym.split('-').map(Number);
+  const text = new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+const weekday = new Intl.DateTimeFormat('it-IT', { weekday: 'short', day: 'numeric', timeZone: 'UTC' });
+const dayLabel = (iso) => weekday.format(new Date(`${iso}T12:00:00Z`));
 
-function kpi(title, value, unit, target, targetText, met) {
+const INDICATORS = [
+  {
+    key: 'answerTimeAvgSec',
+    met: 'answerTime',
+    title: 'Tempo medio di risposta',
+    explain: 'Attesa media dalla registrazione della chiamata alla risposta dell’operatore.',
+    unit: 's',
+    cmp: '≤',
+    ok: (v, t) => v <= t,
+  },
+  {
+    key: 'abandonedPct',
+    met: 'abandoned',
+    title: 'Chiamate abbandonate',
+    explain: 'Chiamate chiuse dal cittadino prima della risposta, dopo almeno 10 secondi di attesa.',
+    unit: '%',
+    cmp: '≤',
+    ok: (v, t) => v <= t,
+  },
+  {
+    key: 'firstLevelResolvedPct',
+    met: 'firstLevelResolved',
+    title: 'Risolte al primo livello',
+    explain: 'Chiamate risposte e risolte dal contact center senza passare all’ufficio competente.',
+    unit: '%',
+    cmp: '≥',
+    ok: (v, t) => v >= t,
+  },
+];
+
+const withUnit = (v, unit) => (v === null || v === undefined ? '—' : `${fmtNumber(v)} ${unit}`);
+
+function kpi(ind, r) {
+  const value = r[ind.key];
+  const target = r.targets?.[ind.key];
+  const met = r.met?.[ind.met];
+  const state = met === null || met === undefined ? ['Non misurabile: nessuna chiamata', 'neutral'] : met ? ['Obiettivo rispettato', 'ok'] : ['Obiettivo non rispettato', 'bad'];
   return h(
     'div',
-    { class: 'kpi' },
-    h('div', {}, title),
-    h('div', { class: 'value' }, value === null || value === undefined ? '—' : `${fmtNumber(value)} ${unit}`),
-    h('div', { class: 'target' }, `Obiettivo: ${targetText} ${fmtNumber(target)} ${unit}`),
-    met === null || met === undefined ? badge('Non misurabile', 'info') : met ? badge('Obiettivo rispettato', 'ok') : badge('Obiettivo non rispettato', 'bad'),
+    { class: `kpi kpi-${state[1]}` },
+    h('h2', { class: 'kpi-title' }, ind.title),
+    h('p', { class: 'kpi-value' }, withUnit(value, ind.unit)),
+    h('p', { class: 'kpi-target' }, `Obiettivo: ${ind.cmp} ${withUnit(target, ind.unit)}`),
+    badge(state[0], state[1]),
+    h('p', { class: 'kpi-explain' }, ind.explain),
   );
 }
 
-function trendChart(canvas, label, daily, key, target, color) {
-  const chart = new Chart(canvas, {
-    type: 'line',
-    data: {
-      labels: daily.map((d) => d.date.slice(8, 10) + '/' + d.date.slice(5, 7)),
-      datasets: [
-        { label, data: daily.map((d) => d[key]), borderColor: color, backgroundColor: color, spanGaps: true, tension: 0.2 },
-        { label: 'Obiettivo', data: daily.map(() => target), borderColor: '#a4161a', borderDash: [6, 4], pointRadius: 0, fill: false },
-      ],
+function baseOptions(yTitle) {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    locale: 'it-IT',
+    plugins: { legend: { position: 'bottom', labels: { boxWidth: 14, color: '#1b1f24' } } },
+    scales: {
+      x: { grid: { display: false }, ticks: { color: '#3d4752', autoSkip: true, maxRotation: 0 } },
+      y: { beginAtZero: true, title: { display: true, text: yTitle, color: '#3d4752' }, grid: { color: COLORS.grid }, ticks: { color: '#3d4752' } },
     },
-    options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { position: 'bottom' } }, scales: { y: { beginAtZero: true } } },
-  });
-  charts.push(chart);
+  };
+}
+
+/** Daily bars, green on days that met the target and red on the others, with the target as a dashed line. */
+function indicatorChart(canvas, ind, r, daily) {
+  const target = r.targets?.[ind.key];
+  const values = daily.map((d) => d[ind.key]);
+  const max = Math.max(target ?? 0, ...values.filter((v) => v !== null));
+  const options = baseOptions(ind.unit === '%' ? 'percentuale' : 'secondi');
+  options.scales.y.suggestedMax = ind.unit === '%' ? Math.min(100, max * 1.15 + 1) : max * 1.15 + 1;
+  options.plugins.tooltip = { callbacks: { label: (c) => `${c.dataset.label}: ${withUnit(c.parsed.y, ind.unit)}` } };
+  charts.push(
+    new Chart(canvas, {
+      data: {
+        labels: daily.map((d) => dayLabel(d.date)),
+        datasets: [
+          {
+            type: 'bar',
+            label: 'Valore del giorno',
+            data: values,
+            backgroundColor: values.map((v) => (v === null ? COLORS.short : ind.ok(v, target) ? COLORS.met : COLORS.missed)),
+            borderRadius: 3,
+            maxBarThickness: 28,
+            // A day at 0 still shows a sliver of colour (a day without calls stays empty: null).
+            minBarLength: 3,
+          },
+          { type: 'line', label: `Obiettivo (${ind.cmp} ${withUnit(target, ind.unit)})`, data: daily.map(() => target), borderColor: COLORS.target, borderWidth: 2, borderDash: [6, 4], pointRadius: 0, fill: false },
+        ],
+      },
+      options,
+    }),
+  );
+}
+
+/** Calls per day: answered, abandoned and the short hang-ups that count in neither. */
+function volumeChart(canvas, daily) {
+  const options = baseOptions('chiamate');
+  options.scales.x.stacked = true;
+  options.scales.y.stacked = true;
+  options.scales.y.ticks.precision = 0;
+  charts.push(
+    new Chart(canvas, {
+      type: 'bar',
+      data: {
+        labels: daily.map((d) => dayLabel(d.date)),
+        datasets: [
+          { label: 'Risposte', data: daily.map((d) => d.answered), backgroundColor: COLORS.answered, maxBarThickness: 28 },
+          { label: 'Abbandonate', data: daily.map((d) => d.abandoned), backgroundColor: COLORS.abandoned, maxBarThickness: 28 },
+          { label: 'Chiuse entro 10 s (escluse)', data: daily.map((d) => d.shortAbandoned ?? 0), backgroundColor: COLORS.short, maxBarThickness: 28 },
+        ],
+      },
+      options,
+    }),
+  );
+}
+
+function figure(title, description, canvasLabel, wide = false) {
+  const canvas = h('canvas', { role: 'img', 'aria-label': canvasLabel });
+  return { canvas, box: h('figure', { class: `chart-box${wide ? ' chart-wide' : ''}` }, h('figcaption', {}, h('strong', {}, title), h('span', { class: 'muted' }, description)), h('div', { class: 'chart-area' }, canvas)) };
+}
+
+async function downloadCsv(month, service) {
+  const res = await api(`/reports/sla?month=${encodeURIComponent(month)}&service=${encodeURIComponent(service)}`, { accept: 'text/csv', raw: true });
+  const url = URL.createObjectURL(await res.blob());
+  const a = h('a', { href: url, download: `sla-${service}-${month}.csv` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function supervisorTabs(ctx) {
-  let month = previousMonth();
-  let service = ctx.catalog[0]?.code ?? '';
+  const months = recentMonths(36);
+  let month = months[1];
+  let service = ctx.catalog.find((s) => s.code === 'MCTC')?.code ?? ctx.catalog[0]?.code ?? '';
   return [
     {
       id: 'sla',
-      label: 'Cruscotto SLA',
+      label: 'Livelli di servizio',
       async render(section, refresh) {
         while (charts.length) charts.pop().destroy();
-        const monthInput = h('input', { id: 'sla-month', type: 'month', value: month, onchange: (e) => { month = e.target.value; refresh(); } });
-        const serviceSelect = h('select', { id: 'sla-service', onchange: (e) => { service = e.target.value; refresh(); } }, ...ctx.catalog.map((s) => h('option', { value: s.code, selected: s.code === service }, s.name)));
-        const r = await api(`/reports/sla?month=${encodeURIComponent(month)}&service=${encodeURIComponent(service)}`);
-        const daily = r.daily ?? [];
+        const monthSelect = h(
+          'select',
+          { id: 'sla-month', onchange: (e) => ((month = e.target.value), refresh()) },
+          ...months.map((m, i) => h('option', { value: m, selected: m === month }, i === 0 ? `${monthName(m)} (in corso)` : monthName(m))),
+        );
+        const serviceSelect = h('select', { id: 'sla-service', onchange: (e) => ((service = e.target.value), refresh()) }, ...ctx.catalog.map((s) => h('option', { value: s.code, selected: s.code === service }, s.name)));
+        const csv = button('Scarica i dati (CSV)', () => act(() => downloadCsv(month, service)), '', { id: 'sla-csv' });
         section.append(
           h('h1', { id: 'title-sla' }, 'Livelli di servizio del mese'),
-          h('div', { class: 'toolbar' }, h('label', { for: 'sla-month' }, 'Mese', monthInput), h('label', { for: 'sla-service' }, 'Servizio', serviceSelect)),
-          h('div', { class: 'kpis', id: 'sla-kpis' },
-            kpi('Tempo medio di risposta', r.answerTimeAvgSec, 's', r.targets.answerTimeAvgSec, '≤', r.met.answerTime),
-            kpi('Chiamate abbandonate', r.abandonedPct, '%', r.targets.abandonedPct, '≤', r.met.abandoned),
-            kpi('Risolte al primo livello', r.firstLevelResolvedPct, '%', r.targets.firstLevelResolvedPct, '≥', r.met.firstLevelResolved),
-          ),
-          h('p', { class: 'muted' }, `Chiamate nell'orario di servizio: ${r.calls.registered} (risposte ${r.calls.answered}, abbandonate ${r.calls.abandoned}, abbandoni entro 10 secondi ${r.calls.shortAbandoned}); fuori orario: ${r.calls.outOfWindow ?? 0}.`),
+          h('p', { class: 'lead' }, 'Indicatori del capitolato, calcolati sulle chiamate arrivate nell’orario di servizio, confrontati con gli obiettivi.'),
+          h('div', { class: 'toolbar' }, h('div', { class: 'field' }, h('label', { for: 'sla-month' }, 'Mese'), monthSelect), h('div', { class: 'field' }, h('label', { for: 'sla-service' }, 'Servizio'), serviceSelect), csv),
         );
-        if (daily.length && r.calls.registered > 0) {
-          const boxes = [
-            ['Tempo medio di risposta (s) per giorno', 'answerTimeAvgSec', r.targets.answerTimeAvgSec, '#0b4f8a'],
-            ['Chiamate abbandonate (%) per giorno', 'abandonedPct', r.targets.abandonedPct, '#8a5300'],
-            ['Risolte al primo livello (%) per giorno', 'firstLevelResolvedPct', r.targets.firstLevelResolvedPct, '#136f3a'],
-          ].map(([title, key, target, color]) => {
-            const canvas = h('canvas', { role: 'img', 'aria-label': `${title}: andamento giornaliero rispetto all'obiettivo` });
-            return { box: h('figure', { class: 'chart-box' }, h('figcaption', {}, h('strong', {}, title)), canvas), canvas, title, key, target, color };
-          });
-          section.append(h('div', { class: 'charts', id: 'sla-charts' }, ...boxes.map((b) => b.box)));
-          for (const b of boxes) trendChart(b.canvas, b.title, daily, b.key, b.target, b.color);
-          section.append(
-            h('h2', {}, 'Dettaglio giornaliero'),
-            table('Dettaglio giornaliero', ['Giorno', 'Risposte', 'Abbandonate', 'Tempo medio (s)', 'Abbandonate (%)', 'Primo livello (%)'], daily, (d) => [d.date.split('-').reverse().join('/'), d.answered, d.abandoned, fmtNumber(d.answerTimeAvgSec), fmtNumber(d.abandonedPct), fmtNumber(d.firstLevelResolvedPct)]),
-          );
-        } else section.append(h('p', { class: 'empty' }, 'Nessuna chiamata registrata in questo mese per il servizio scelto.'));
+        let r;
+        try {
+          r = await api(`/reports/sla?month=${encodeURIComponent(month)}&service=${encodeURIComponent(service)}`);
+        } catch (err) {
+          section.append(h('div', { class: 'notice notice-err' }, h('strong', {}, 'Impossibile calcolare gli indicatori: '), explain(err)));
+          return;
+        }
+        const daily = r.daily ?? [];
+        const calls = r.calls ?? {};
+        section.append(
+          h('h2', { class: 'sr-only' }, `Indicatori di ${monthName(month)} per ${ctx.serviceName(service)}`),
+          h('div', { class: 'kpis', id: 'sla-kpis' }, ...INDICATORS.map((ind) => kpi(ind, r))),
+          h(
+            'ul',
+            { class: 'stats', 'aria-label': 'Chiamate del mese' },
+            h('li', {}, h('strong', {}, String(calls.registered ?? 0)), ' chiamate nell’orario di servizio'),
+            h('li', {}, h('strong', {}, String(calls.answered ?? 0)), ' risposte'),
+            h('li', {}, h('strong', {}, String(calls.abandoned ?? 0)), ' abbandonate'),
+            h('li', {}, h('strong', {}, String(calls.shortAbandoned ?? 0)), ' chiuse entro 10 secondi (escluse dal calcolo)'),
+            h('li', {}, h('strong', {}, String(calls.outOfWindow ?? 0)), ' fuori orario'),
+          ),
+        );
+        if (!(calls.registered > 0)) {
+          section.append(h('div', { class: 'empty' }, `Nessuna chiamata registrata a ${monthName(month).toLowerCase()} per ${ctx.serviceName(service)}.`));
+          return;
+        }
+        if (typeof Chart === 'undefined') section.append(h('div', { class: 'notice' }, 'I grafici non sono disponibili in questo browser: i dati sono nella tabella qui sotto.'));
+        else {
+          const volume = figure('Chiamate giorno per giorno', 'Giorni lavorativi del mese.', `Chiamate per giorno di ${monthName(month)}: ${calls.answered} risposte e ${calls.abandoned} abbandonate in tutto.`, true);
+          const boxes = INDICATORS.map((ind) => ({
+            ind,
+            ...figure(`${ind.title} per giorno`, `Verde: obiettivo rispettato quel giorno; rosso: non rispettato. Linea tratteggiata: obiettivo.`, `${ind.title} per giorno: nel mese ${withUnit(r[ind.key], ind.unit)}, obiettivo ${ind.cmp} ${withUnit(r.targets?.[ind.key], ind.unit)}.`),
+          }));
+          section.append(h('h2', {}, 'Andamento giornaliero'), h('div', { class: 'charts', id: 'sla-charts' }, volume.box, ...boxes.map((b) => b.box)));
+          volumeChart(volume.canvas, daily);
+          for (const b of boxes) indicatorChart(b.canvas, b.ind, r, daily);
+        }
+        section.append(
+          h(
+            'details',
+            { class: 'daily' },
+            h('summary', {}, 'Dati giorno per giorno (tabella)'),
+            table(
+              'Dati giorno per giorno',
+              ['Giorno', 'Chiamate', 'Risposte', 'Abbandonate', 'Tempo medio', 'Abbandonate %', 'Primo livello %'],
+              daily,
+              (d) => [d.date.split('-').reverse().join('/'), d.registered ?? d.answered + d.abandoned, d.answered, d.abandoned, withUnit(d.answerTimeAvgSec, 's'), withUnit(d.abandonedPct, '%'), withUnit(d.firstLevelResolvedPct, '%')],
+            ),
+          ),
+        );
       },
     },
     {
-      id: 'breached',
+      id: 'fuori-termine',
       label: 'Fuori termine',
+      live: true,
       async render(section, refresh) {
-        const [esc, forms] = await Promise.all([api('/escalations?breached=true&limit=500'), api('/missed-calls?status=open&limit=500')]);
-        const open = esc.items.filter((e) => e.status === 'open' || e.status === 'in_charge');
+        const [escalations, missed, complaints] = await Promise.all([
+          loadList('le pratiche degli uffici', '/escalations?breached=true&limit=500', ({ items = [] }) => {
+            const open = items.filter((e) => (e.status === 'open' || e.status === 'in_charge') && isBreached(e));
+            return [h('h2', {}, `Pratiche degli uffici (${open.length})`), escalationTable(open, refresh, ctx, { withOffice: true, emptyText: 'Nessuna pratica fuori termine.' })];
+          }),
+          loadList('i moduli di mancata risposta', '/missed-calls?status=open&limit=500', ({ items = [] }) => {
+            const late = items.filter((f) => f.breached);
+            return [h('h2', {}, `Cittadini non richiamati nei termini (${late.length})`), missedCallTable(late, refresh, ctx, { canAct: false, withOffice: true, emptyText: 'Nessuna richiamata fuori termine.' })];
+          }),
+          loadList('i reclami', '/complaints?status=registered,in_charge,investigating,awaiting_requester&limit=500', ({ items = [] }) => {
+            const late = items.filter((c) => c.breached);
+            return [h('h2', {}, `Reclami oltre il termine di risposta (${late.length})`), complaintTable(late, ctx, refresh, { canAct: false, emptyText: 'Nessun reclamo oltre il termine.' })];
+          }),
+        ]);
         section.append(
-          h('h1', { id: 'title-breached' }, 'Pratiche e richiami fuori termine'),
-          h('h2', {}, `Pratiche degli uffici (${open.length})`),
-          escalationTable(open, refresh, { withOffice: true, officeName: ctx.officeName }),
-          h('h2', { style: 'margin-top:1rem' }, 'Richiami non effettuati nei termini'),
-          missedCallTable(forms.items.filter((f) => f.breached), refresh, false),
+          h('h1', { id: 'title-fuori-termine' }, 'Lavoro fuori termine'),
+          h('p', { class: 'lead' }, 'Pratiche, richiamate e reclami che hanno superato la scadenza e sono ancora aperti.'),
+          ...[escalations, missed, complaints].flat(),
         );
       },
     },
