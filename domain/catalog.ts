@@ -104,15 +104,18 @@ export const complaintsSettingsSchema = z.object({
 });
 
 export const catalogSchema = z
-  .object({ tenant: z.string().optional(), services: z.array(serviceSchema).min(1), complaints: complaintsSettingsSchema.default(complaintsSettingsSchema.parse({})) })
+  .object({ tenant: z.string().optional(), services: z.array(serviceSchema).min(1), complaints: complaintsSettingsSchema.optional() })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.services.forEach((s, i) => {
       if (seen.has(s.code)) ctx.addIssue({ code: 'custom', path: ['services', i, 'code'], message: `duplicate service code ${s.code}` });
       seen.add(s.code);
     });
-    if (!seen.has(c.complaints.service)) ctx.addIssue({ code: 'custom', path: ['complaints', 'service'], message: `unknown service ${c.complaints.service}` });
-  });
+    // A catalog that names its complaints service must have it; one that does not may have no URU.
+    if (c.complaints && !seen.has(c.complaints.service))
+      ctx.addIssue({ code: 'custom', path: ['complaints', 'service'], message: `unknown service ${c.complaints.service}` });
+  })
+  .transform((c) => ({ ...c, complaints: c.complaints ?? complaintsSettingsSchema.parse({}) }));
 
 export type CalendarSpec = z.infer<typeof calendarSchema>;
 export type Office = z.infer<typeof officeSchema>;

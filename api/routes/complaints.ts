@@ -108,7 +108,8 @@ export function complaintsRouter(deps: AppDeps): Router {
     try {
       settings = complaintSettingsFor(deps.catalog, body.kind);
     } catch (err) {
-      throw new Problem(500, 'Internal Server Error', (err as Error).message);
+      // This deployment's catalog has no complaints service: a configuration matter, not bad input.
+      throw new Problem(503, 'Service Unavailable', (err as Error).message);
     }
     const registeredAt = Date.now();
     const scope = `complaints:${auth(req).keyId}`;
