@@ -27,6 +27,7 @@ import {
   ContactResult,
   ContactStatus,
   ContactView,
+  EscalationInput,
   EscalationResult,
   EscalationView,
   INVALID_TRANSITION,
@@ -43,8 +44,8 @@ import {
   resolveContactUpdate,
   workflowId,
 } from './definitions';
-import { escalationRow, escalationWorkflow } from './escalation';
-import { missedCallRow, missedCallWorkflow } from './missed-call';
+import { escalationRow, escalationView, escalationWorkflow, openedEscalation } from './escalation';
+import { NEW_MISSED_CALL, missedCallRow, missedCallView, missedCallWorkflow } from './missed-call';
 
 const { recordTransition, notify } = proxyActivities<Activities>(durableActivity);
 
@@ -189,7 +190,7 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
       s.office = office;
       s.escalationId = escalationId;
       await record('escalated', actor, { office, note, escalationId });
-      const child = {
+      const child: EscalationInput = {
         id: escalationId,
         contactId: input.id,
         service,
@@ -202,24 +203,7 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
         resolveDueAt: calendar.addBusinessTime(now, service.sla.resolve),
         actor,
       };
-      const opened: EscalationView = {
-        id: escalationId,
-        contactId: input.id,
-        service: service.code,
-        office,
-        status: 'open',
-        note: note ?? null,
-        takeChargeDueAt: new Date(child.takeChargeDueAt).toISOString(),
-        resolveDueAt: new Date(child.resolveDueAt).toISOString(),
-        takenAt: null,
-        resolvedAt: null,
-        takeChargeBreached: false,
-        resolveBreached: false,
-        response: null,
-        returnReason: null,
-        notes: [],
-        createdAt: new Date(now).toISOString(),
-      };
+      const opened = escalationView(child, openedEscalation(child));
       // The escalation's first row is written here, so the office's queue shows it as soon as we answer.
       await recordTransition({
         entityType: 'escalation',
@@ -264,27 +248,7 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
         createdAt: now,
         dueAt: calendar.addBusinessTime(now, service.sla.callback),
       };
-      const created: MissedCallView = {
-        id: formId,
-        contactId: input.id,
-        service: service.code,
-        office: request.office,
-        status: 'open',
-        callerSurname: request.callerSurname,
-        callerName: request.callerName,
-        callAt: new Date(request.callAt).toISOString(),
-        personSought: request.personSought,
-        reason: request.reason,
-        callbackPhone: request.callbackPhone,
-        callbackEmail: request.callbackEmail,
-        referentEmail: request.referentEmail ?? null,
-        dueAt: new Date(form.dueAt).toISOString(),
-        breached: false,
-        outcome: null,
-        note: null,
-        createdAt: new Date(now).toISOString(),
-        closedAt: null,
-      };
+      const created = missedCallView(form, NEW_MISSED_CALL);
       // Written here so the office's list shows the form as soon as the operator gets the answer.
       await recordTransition({
         entityType: 'missed_call',

@@ -42,43 +42,15 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
   let seq = input.openedSeq;
 
   const s = {
-    status: 'open' as EscalationStatus,
-    office: input.office,
-    note: input.note ?? null,
-    createdAt: input.openedAt,
+    ...openedEscalation(input),
     startedAt: input.openedAt,
-    takeChargeDueAt: input.takeChargeDueAt,
-    resolveDueAt: input.resolveDueAt,
-    takenAt: null as number | null,
-    resolvedAt: null as number | null,
-    breached: { 'take-charge': false, resolve: false } as Record<Deadline, boolean>,
     reminded: { 'take-charge': false, resolve: false } as Record<Deadline, boolean>,
-    response: null as string | null,
-    returnReason: null as string | null,
-    notes: [] as { at: string; by: string; text: string }[],
     closedBy: null as Actor | null,
     /** Bumped by every update so the timer loop re-plans. */
     changes: 0,
   };
 
-  const view = (): EscalationView => ({
-    id: input.id,
-    contactId: input.contactId,
-    service: service.code,
-    office: s.office,
-    status: s.status,
-    note: s.note,
-    takeChargeDueAt: new Date(s.takeChargeDueAt).toISOString(),
-    resolveDueAt: new Date(s.resolveDueAt).toISOString(),
-    takenAt: s.takenAt ? new Date(s.takenAt).toISOString() : null,
-    resolvedAt: s.resolvedAt ? new Date(s.resolvedAt).toISOString() : null,
-    takeChargeBreached: s.breached['take-charge'],
-    resolveBreached: s.breached.resolve,
-    response: s.response,
-    returnReason: s.returnReason,
-    notes: s.notes,
-    createdAt: new Date(s.createdAt).toISOString(),
-  });
+  const view = () => escalationView(input, s);
 
   const record = async (action: string, actor: Actor, payload: Record<string, unknown> = {}) => {
     await recordTransition({
@@ -270,6 +242,62 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
     returnReason: s.returnReason ?? undefined,
     office: s.office,
     actor: s.closedBy ?? SYSTEM_ACTOR,
+  };
+}
+
+export interface EscalationState {
+  status: EscalationStatus;
+  office: string;
+  note: string | null;
+  createdAt: number;
+  takeChargeDueAt: number;
+  resolveDueAt: number;
+  takenAt: number | null;
+  resolvedAt: number | null;
+  breached: Record<Deadline, boolean>;
+  response: string | null;
+  returnReason: string | null;
+  notes: { at: string; by: string; text: string }[];
+}
+
+/** The state of an escalation when it opens. */
+export function openedEscalation(input: EscalationInput): EscalationState {
+  return {
+    status: 'open',
+    office: input.office,
+    note: input.note ?? null,
+    createdAt: input.openedAt,
+    takeChargeDueAt: input.takeChargeDueAt,
+    resolveDueAt: input.resolveDueAt,
+    takenAt: null,
+    resolvedAt: null,
+    breached: { 'take-charge': false, resolve: false },
+    response: null,
+    returnReason: null,
+    notes: [],
+  };
+}
+
+/** What the API shows of an escalation (also built by the contact workflow when it opens one). */
+export function escalationView(input: EscalationInput, s: EscalationState): EscalationView {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return {
+    id: input.id,
+    contactId: input.contactId,
+    service: input.service.code,
+    office: s.office,
+    status: s.status,
+    note: s.note,
+    takeChargeDueAt: new Date(s.takeChargeDueAt).toISOString(),
+    resolveDueAt: new Date(s.resolveDueAt).toISOString(),
+    takenAt: iso(s.takenAt),
+    resolvedAt: iso(s.resolvedAt),
+    takeChargeBreached: s.breached['take-charge'],
+    resolveBreached: s.breached.resolve,
+    response: s.response,
+    returnReason: s.returnReason,
+    notes: s.notes,
+    createdAt: new Date(s.createdAt).toISOString(),
   };
 }
 

@@ -32,36 +32,9 @@ export async function missedCallWorkflow(input: MissedCallInput): Promise<Missed
   const officeMailbox = office?.mailbox ?? service.mailboxes.sector;
   let seq = 1; // seq 1 ('created') was recorded by the contact workflow
 
-  const s = {
-    status: 'open' as 'open' | 'closed',
-    breached: false,
-    outcome: null as CallbackOutcome | null,
-    note: null as string | null,
-    closedAt: null as number | null,
-    closedBy: null as Actor | null,
-  };
+  const s = { ...NEW_MISSED_CALL, closedBy: null as Actor | null };
 
-  const view = (): MissedCallView => ({
-    id: input.id,
-    contactId: input.contactId,
-    service: service.code,
-    office: input.office,
-    status: s.status,
-    callerSurname: input.callerSurname,
-    callerName: input.callerName,
-    callAt: new Date(input.callAt).toISOString(),
-    personSought: input.personSought,
-    reason: input.reason,
-    callbackPhone: input.callbackPhone,
-    callbackEmail: input.callbackEmail,
-    referentEmail: input.referentEmail ?? null,
-    dueAt: new Date(input.dueAt).toISOString(),
-    breached: s.breached,
-    outcome: s.outcome,
-    note: s.note,
-    createdAt: new Date(input.createdAt).toISOString(),
-    closedAt: s.closedAt ? new Date(s.closedAt).toISOString() : null,
-  });
+  const view = () => missedCallView(input, s);
 
   const record = async (action: string, actor: Actor, payload: Record<string, unknown> = {}) => {
     await recordTransition({
@@ -124,6 +97,40 @@ export async function missedCallWorkflow(input: MissedCallInput): Promise<Missed
   await condition(() => s.status !== 'open');
   await condition(allHandlersFinished);
   return { outcome: s.outcome!, note: s.note ?? undefined, actor: s.closedBy ?? SYSTEM_ACTOR };
+}
+
+export interface MissedCallState {
+  status: 'open' | 'closed';
+  breached: boolean;
+  outcome: CallbackOutcome | null;
+  note: string | null;
+  closedAt: number | null;
+}
+export const NEW_MISSED_CALL: MissedCallState = { status: 'open', breached: false, outcome: null, note: null, closedAt: null };
+
+/** What the API shows of a form: its input and its state (also built by the contact workflow at creation). */
+export function missedCallView(input: MissedCallInput, s: MissedCallState): MissedCallView {
+  return {
+    id: input.id,
+    contactId: input.contactId,
+    service: input.service.code,
+    office: input.office,
+    status: s.status,
+    callerSurname: input.callerSurname,
+    callerName: input.callerName,
+    callAt: new Date(input.callAt).toISOString(),
+    personSought: input.personSought,
+    reason: input.reason,
+    callbackPhone: input.callbackPhone,
+    callbackEmail: input.callbackEmail,
+    referentEmail: input.referentEmail ?? null,
+    dueAt: new Date(input.dueAt).toISOString(),
+    breached: s.breached,
+    outcome: s.outcome,
+    note: s.note,
+    createdAt: new Date(input.createdAt).toISOString(),
+    closedAt: s.closedAt ? new Date(s.closedAt).toISOString() : null,
+  };
 }
 
 function formFields(input: MissedCallInput) {
