@@ -5,7 +5,6 @@ import { createSentEmailStore } from '../infra/stores/sent-emails';
 import { createMailActivities } from './mail';
 import { createDbActivities } from './db';
 import { createExportActivities } from './export';
-import { createComplaintActivities } from './complaints';
 import { createNotifyActivities } from './notify';
 
 export interface ActivityDeps {
@@ -25,7 +24,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities({ mailer: deps.mailer, sentEmails }),
     ...createDbActivities({ db: deps.db }),
     ...createExportActivities({ db: deps.db, mailer: deps.mailer, sentEmails, catalog: deps.catalog, sendEmpty: deps.settings.renewalsSendEmpty }),
-    ...createComplaintActivities({ mailer: deps.mailer, sentEmails }),
     ...createNotifyActivities({ mailer: deps.mailer, sentEmails }),
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };

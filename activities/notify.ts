@@ -2,10 +2,11 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { RenderedEmail } from './templates/layout';
 import { contactTemplates } from './templates/contacts';
 import { missedCallTemplates } from './templates/missed-calls';
+import { complaintTemplates } from './templates/complaints';
 import { sendEmailOnce, MailDeps, SendEmailResult } from './mail';
 
 /** Every template an activity can render; workflows name one and pass its data. */
-const templates = { ...contactTemplates, ...missedCallTemplates } as const;
+const templates = { ...contactTemplates, ...missedCallTemplates, ...complaintTemplates } as const;
 
 export type TemplateName = keyof typeof templates;
 export type TemplateData<T extends TemplateName> = Parameters<(typeof templates)[T]>[0];

@@ -53,7 +53,7 @@ import {
   takeChargeComplaintUpdate,
 } from './definitions';
 
-const { recordTransition, sendComplaintEmail } = proxyActivities<Activities>(durableActivity);
+const { recordTransition, notify } = proxyActivities<Activities>(durableActivity);
 
 const refuse = (message: string) => ApplicationFailure.create({ type: INVALID_TRANSITION, message, nonRetryable: true });
 const badInput = (field: string, message: string) => ApplicationFailure.create({ type: INVALID_INPUT, message: `${field}: ${message}`, details: [{ field }], nonRetryable: true });
@@ -99,7 +99,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   const requesterEmail = input.requester.email?.trim() || null;
 
   const send = <T extends ComplaintTemplateName>(key: string, template: T, to: string[], data: ComplaintTemplateData<T>, cc?: string[]) =>
-    sendComplaintEmail({ key: `complaint:${ref}/${key}`, to, cc, template, data });
+    notify<T>({ key: `complaint:${ref}/${key}`, to, cc, template, data });
 
   /**
    * An email to the requester, sent in the background and recorded when delivered. Without an
