@@ -8,11 +8,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { startSmtpSink } from '../infra/smtp-sink';
+import { freePort } from '../infra/ports';
 import { createDb, migrateLatest } from '../infra/db';
 import { createMailer } from '../infra/mailer';
 import { loadCatalogFile } from '../infra/catalog-file';
@@ -35,16 +35,6 @@ interface ChildResult {
   csvMb: number;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** One day of `rows` insertions for the centre, spread over the local day. */
 async function seed(db: ReturnType<typeof createDb>, date: string, rows: number): Promise<void> {

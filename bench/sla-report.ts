@@ -8,11 +8,11 @@
  * with code 1 when it is slower.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { freePort } from '../infra/ports';
 import { createDb, migrateLatest, type Db } from '../infra/db';
 import { serviceSchema } from '../domain/catalog';
 import { businessCalendar } from '../domain/business-calendar';
@@ -33,16 +33,6 @@ const service = serviceSchema.parse({
   defaultOffice: 'BENCH-UFFICIO',
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * `n` calls: 90 % inside the window (a random business day, a random instant between its opening

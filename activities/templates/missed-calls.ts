@@ -1,20 +1,14 @@
 import { formatItalian, renderEmail, RenderedEmail } from './layout';
+import type { MissedCallForm } from '../../workflows/definitions';
 
 /** Italian emails of the missed-call form ("mancata risposta"); the contact reference leads the subject. */
 
-interface FormData {
+interface FormData extends MissedCallForm {
   contactId: string;
   formId: string;
   serviceName: string;
   officeName: string;
   zone: string;
-  callerSurname: string;
-  callerName: string;
-  callAt: number;
-  personSought: string;
-  reason: string;
-  callbackPhone: string;
-  callbackEmail?: string;
   dueAt: number;
 }
 

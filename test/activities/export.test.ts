@@ -1,3 +1,4 @@
+import { failFirstDeliveryRecord } from '../support/faults';
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { createTestDb, fastCatalog, TestDb } from '../support/harness';
@@ -140,15 +141,7 @@ describe('sending to a centre', () => {
 
   it('sends once even when the activity fails after the email left, with a stable Message-ID', async () => {
     // The delivery row cannot be written the first time: the attempt fails after the relay took the email.
-    await testDb.db.raw(`
-      create sequence fail_once;
-      create function fail_delivery_once() returns trigger language plpgsql as $$
-      begin
-        if nextval('fail_once') = 1 then raise exception 'simulated crash after the email left'; end if;
-        return new;
-      end $$;
-      create trigger fail_delivery_once before insert on renewals_export_deliveries for each row execute function fail_delivery_once();
-    `);
+    await failFirstDeliveryRecord(testDb.db);
     await testDb.db('renewals_export_runs').insert({
       date: DAY.date,
       service: 'ADL',

@@ -8,7 +8,7 @@ import { startSmtpSink, SmtpSinkHandle } from '../../infra/smtp-sink';
 import { createMailer } from '../../infra/mailer';
 import { createSentEmailStore, SentEmailStore } from '../../infra/stores/sent-emails';
 import { messageIdFor, sendEmailOnce, SendEmailInput } from '../../activities/mail';
-import { freePort } from '../support/ports';
+import { freePort } from '../../infra/ports';
 
 let t: TestDb;
 let sink: SmtpSinkHandle;

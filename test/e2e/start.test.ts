@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import { freePort } from '../support/ports';
+import { freePort } from '../../infra/ports';
 
 const ROOT = path.join(__dirname, '..', '..');
 jest.setTimeout(180_000);

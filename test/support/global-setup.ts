@@ -9,7 +9,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import { startTemporalDevServer } from '../../infra/temporal-dev-server';
 import { createDb, migrateLatest } from '../../infra/db';
-import { freePort } from './ports';
+import { freePort } from '../../infra/ports';
 
 export const TEMPLATE_DB = 'cc_template';
 

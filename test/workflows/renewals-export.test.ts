@@ -1,3 +1,4 @@
+import { failFirstDeliveryRecord } from '../support/faults';
 import { createHash, randomUUID } from 'node:crypto';
 import { ScheduleHandle, ScheduleOverlapPolicy } from '@temporalio/client';
 import { fastCatalog, requireEnv, startStack, Stack } from '../support/harness';
@@ -148,15 +149,7 @@ describe('exactly once per day and centre', () => {
 
   it('retries a send whose activity failed after the email left without sending it again', async () => {
     // The first write of a delivery row fails, after the relay took the first centre's email.
-    await stack.db.raw(`
-      create sequence fail_once;
-      create function fail_delivery_once() returns trigger language plpgsql as $$
-      begin
-        if nextval('fail_once') = 1 then raise exception 'simulated crash after the email left'; end if;
-        return new;
-      end $$;
-      create trigger fail_delivery_once before insert on renewals_export_deliveries for each row execute function fail_delivery_once();
-    `);
+    await failFirstDeliveryRecord(stack.db);
     try {
       const result = await execute('2026-10-20');
       expect(result).toMatchObject({ status: 'completed', centresDone: 6 });

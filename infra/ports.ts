@@ -1,5 +1,6 @@
 import net from 'node:net';
 
+/** A free TCP port on loopback (embedded services in tests and benchmarks). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
