@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express from 'express';
 import pinoHttp from 'pino-http';
+import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../infra/db';
@@ -9,6 +10,8 @@ import type { ServiceCatalog } from '../domain/catalog';
 import { createApiKeyStore } from '../infra/stores/api-keys';
 import { authenticate } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
+import { failedAuthLimiter, refuseControlCharacters, refuseBadPath, MAX_URL_LENGTH } from './hostile-input';
+import { requestSummary } from '../infra/logger';
 import { healthRouter } from './routes/health';
 import { servicesRouter } from './routes/services';
 import { meRouter } from './routes/me';
@@ -30,25 +33,65 @@ export interface AppDeps {
   catalog: ServiceCatalog;
   logger: Logger;
   bodyLimit?: string;
+  /** Express `trust proxy` (TRUST_PROXY): off unless the deployment sits behind a known proxy. */
+  trustProxy?: boolean | number | string;
+}
+
+/** Client request ids are echoed and logged, so only short, harmless ones are taken. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Level of a request's log line; a route marks itself quiet (health polls) with `res.locals.logLevel`. */
+function requestLogLevel(res: express.Response, err?: Error): 'error' | 'warn' | 'info' | 'debug' {
+  if (err || res.statusCode >= 500) return 'error';
+  if (res.statusCode >= 400) return 'warn';
+  return res.locals?.logLevel === 'debug' ? 'debug' : 'info';
 }
 
 /** Builds the HTTP API (no listen): health, the back-office page and /api/v1. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(
     pinoHttp({
       logger: deps.logger,
       genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // Never headers, bodies or query values: see infra/logger.ts.
+      wrapSerializers: false,
+      serializers: { req: requestSummary, res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }) },
+      customLogLevel: (_req, res, err) => requestLogLevel(res as express.Response, err),
     }),
   );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          scriptSrcAttr: ["'none'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          // The embedded stack serves plain HTTP on a LAN address: upgrading would break the page.
+          upgradeInsecureRequests: null,
+        },
+      },
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(refuseBadPath(MAX_URL_LENGTH));
   app.use(express.json({ limit: deps.bodyLimit ?? '5mb', type: ['application/json', 'application/*+json'] }));
+  app.use(refuseControlCharacters);
 
   app.use(healthRouter(deps));
   // The back-office page: static files, Chart.js from node_modules (no network at run time).
@@ -56,6 +99,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/vendor/chart.js', express.static(path.dirname(require.resolve('chart.js'))));
 
   const api = express.Router();
+  api.use(failedAuthLimiter());
   api.use(authenticate(createApiKeyStore(deps.db)));
   api.use(meRouter());
   api.use(servicesRouter(deps));

@@ -48,6 +48,36 @@ export function parseOr400<T extends z.ZodType>(schema: T, data: unknown, prefix
   throw new Problem(400, 'Bad Request', `Invalid ${errors.map((e) => e.field).join(', ')}`, errors);
 }
 
+/** Seconds a client should wait before retrying after an outage answer. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+const CONNECTION_LOST = /Connection terminated|connection error and is not queryable|Client was closed|timeout exceeded when trying to connect/i;
+
+/**
+ * True when the error says PostgreSQL or Temporal cannot be reached right now (retrying later may
+ * work): network errors, knex pool timeouts, pg admin shutdown (57P0x) and connection classes (08),
+ * gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4).
+ */
+export function isOutage(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const x = e as { name?: string; code?: unknown; message?: string; cause?: unknown };
+    if (x.name === 'KnexTimeoutError' || x.name === 'ConnectionError') return true;
+    if (typeof x.code === 'string' && (NETWORK_ERROR_CODES.has(x.code) || /^(08|57P0|53300)/.test(x.code))) return true;
+    if (typeof x.code === 'number' && (x.code === 14 || x.code === 4)) return true;
+    if (typeof x.message === 'string' && CONNECTION_LOST.test(x.message)) return true;
+    e = x.cause;
+  }
+  return false;
+}
+
+/** A PostgreSQL data exception (class 22: bad encoding, value out of range) that validation let through. */
+function isPgDataException(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && 'severity' in (err as object);
+}
+
 function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
   let e: unknown = err;
   for (let depth = 0; e && depth < 5; depth++) {
@@ -64,6 +94,11 @@ export function toProblem(err: unknown): Problem {
   if (e?.type === 'entity.parse.failed') return new Problem(400, 'Bad Request', 'Malformed JSON in the request body', [{ field: '(body)', message: 'malformed JSON' }]);
   if (e?.type === 'entity.too.large') return new Problem(413, 'Content Too Large', 'The request body is too large');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new Problem(415, 'Unsupported Media Type', e.message);
+  // Express 5 router: decodeURIComponent of a route parameter failed (checked earlier too, in hostile-input).
+  if (e?.status === 400 && /^Failed to decode param/.test(e.message ?? '')) return new Problem(400, 'Bad Request', 'path: bad percent-encoding', [{ field: 'path', message: 'bad percent-encoding' }]);
+  // Any other client error from body parsing (http-errors marks them `expose`).
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && (err as { expose?: boolean }).expose)
+    return new Problem(e.status, e.status === 413 ? 'Content Too Large' : 'Bad Request', 'The request could not be read');
   if (err instanceof WorkflowUpdateFailedError || err instanceof TemporalFailure) {
     const failure = applicationFailureOf(err);
     if (failure?.type === INVALID_TRANSITION) return new Problem(409, 'Conflict', failure.message);
@@ -76,11 +111,13 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof WorkflowNotFoundError) return new Problem(409, 'Conflict', 'This item is closed or no longer active');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return new Problem(409, 'Conflict', 'Already started');
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return new Problem(503, 'Service Unavailable', 'The workflow did not answer in time; retry');
-  if ((err as { code?: number })?.code === 14 /* gRPC UNAVAILABLE */) return new Problem(503, 'Service Unavailable', 'Temporal is unreachable');
+  if (isOutage(err)) return new Problem(503, 'Service Unavailable', 'A backing service (database or workflow engine) is unreachable; retry later');
+  if (isPgDataException(err)) return new Problem(400, 'Bad Request', 'A value of the request cannot be stored (invalid characters or out of range)');
   return new Problem(500, 'Internal Server Error', 'An unexpected error occurred');
 }
 
 export function sendProblem(res: Parameters<RequestHandler>[1], p: Problem): void {
+  if (p.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
   res
     .status(p.status)
     .type('application/problem+json')

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Request } from 'express';
-import type { Db } from '../infra/db';
-import { invalidField } from './errors';
+import type { Knex } from 'knex';
+import { Problem, invalidField } from './errors';
 
 /** Reads the Idempotency-Key header (RFC draft): printable, at most 200 characters. */
 export function idempotencyKeyOf(req: Request): string | undefined {
@@ -10,13 +11,52 @@ export function idempotencyKeyOf(req: Request): string | undefined {
   return key;
 }
 
+/** JSON with object keys sorted, so that `{a,b}` and `{b,a}` are the same request. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** SHA-256 of the method, path and canonical body of a request. */
+export function requestHashOf(req: Request): string {
+  return createHash('sha256').update(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`).digest('hex');
+}
+
+const keyReusedProblem = () =>
+  new Problem(422, 'Unprocessable Content', 'This Idempotency-Key was already used with a different request', [
+    { field: 'Idempotency-Key', message: 'already used with a different request body' },
+  ]);
+
 /**
  * The resource id for an Idempotency-Key: the one already bound to it, or `proposedId` now bound.
- * Scoped per API key, so two integrators cannot collide.
+ * Scoped per API key, so two integrators cannot collide. With `requestHash`, a key bound to another
+ * request is refused with 422. Pass a transaction to bind the key together with the request's writes.
  */
-export async function resolveIdempotentId(db: Db, scope: string, key: string, proposedId: string): Promise<{ id: string; replay: boolean }> {
-  const inserted = await db('idempotency_keys').insert({ scope, key, resource_id: proposedId }).onConflict(['scope', 'key']).ignore().returning('resource_id');
+export async function resolveIdempotentId(
+  db: Knex | Knex.Transaction,
+  scope: string,
+  key: string,
+  proposedId: string,
+  requestHash?: string,
+): Promise<{ id: string; replay: boolean }> {
+  const inserted = await db('idempotency_keys')
+    .insert({ scope, key, resource_id: proposedId, request_hash: requestHash ?? null })
+    .onConflict(['scope', 'key'])
+    .ignore()
+    .returning('resource_id');
   if (inserted.length > 0) return { id: proposedId, replay: false };
   const row = await db('idempotency_keys').where({ scope, key }).first();
+  if (requestHash && row.request_hash && row.request_hash !== requestHash) throw keyReusedProblem();
   return { id: row.resource_id, replay: true };
+}
+
+/** Unbinds a key whose request was refused after binding it, so a refused request stores nothing. */
+export async function releaseIdempotentId(db: Knex, scope: string, key: string, id: string): Promise<void> {
+  await db('idempotency_keys').where({ scope, key, resource_id: id }).delete();
 }

@@ -6,6 +6,7 @@ import { connectClient } from '../infra/temporal';
 import { loadCatalogFile } from '../infra/catalog-file';
 import { createLogger } from '../infra/logger';
 import { TASK_QUEUE } from '../workflows/definitions';
+import { answerClientErrors } from './client-errors';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,8 +22,10 @@ async function main(): Promise<void> {
     catalog,
     logger,
     bodyLimit: config.REQUEST_BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
   });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT }, `API listening on http://127.0.0.1:${config.PORT}`));
+  answerClientErrors(server);
   const stop = () => {
     server.close(() => {
       void temporal.connection.close().finally(() => db.destroy().finally(() => process.exit(0)));

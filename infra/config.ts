@@ -33,6 +33,19 @@ const configSchema = z.object({
   RENEWALS_EXPORT_ZONE: z.string().default('Europe/Rome'),
   RENEWALS_EXPORT_SEND_EMPTY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   REQUEST_BODY_LIMIT: z.string().default('5mb'),
+  /**
+   * Express `trust proxy`: unset or `false` = the client address is the socket's (default); `true`,
+   * a hop count or a list of proxy addresses/subnets only behind a reverse proxy you run.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v): boolean | number | string => {
+      const t = v?.trim() ?? '';
+      if (t === '' || t === 'false') return false;
+      if (t === 'true') return true;
+      return /^\d+$/.test(t) ? Number(t) : t;
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;

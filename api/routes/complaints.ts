@@ -4,7 +4,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AppDeps } from '../app';
 import { actorOf, auth, requireRole } from '../auth';
 import { Problem, conflict, invalidField, notFound, parseOr400 } from '../errors';
-import { idempotencyKeyOf } from '../idempotency';
+import { isoTimeWithin } from '../schemas';
+import { idempotencyKeyOf, requestHashOf, resolveIdempotentId } from '../idempotency';
 import { recordTransition } from '../../activities/db';
 import { complaintReference, complaintRow, complaintSettingsFor, initialComplaintState, isReachable, referenceYear } from '../../domain/complaints';
 import { allocateComplaintNumber, ComplaintRow, complaintSummary, createComplaintStore, inquiryView } from '../../infra/stores/complaints';
@@ -32,6 +33,7 @@ const requesterSchema = z
     postalAddress: text(500).optional(),
     phone: z.string().trim().regex(/^\+?[0-9 ()./-]{3,30}$/, 'expected a phone number').optional(),
   })
+  .strict()
   .superRefine((r, ctx) => {
     if (!isReachable(r)) ctx.addIssue({ code: 'custom', path: ['email'], message: 'an email or a postal address (postalAddress) is required to send the response' });
   });
@@ -43,9 +45,9 @@ const createSchema = z.object({
   body: text(20_000),
   channel: z.enum(COMPLAINT_CHANNELS),
   /** The service the complaint is about (a catalog code). */
-  service: z.string().trim().min(1).optional(),
+  service: z.string().trim().min(1).max(50).optional(),
   contactId: z.string().trim().min(1).max(100).optional(),
-});
+}).strict();
 
 const listSchema = z.object({
   status: z
@@ -54,19 +56,21 @@ const listSchema = z.object({
     .transform((s) => (s ? s.split(',').map((x) => x.trim()) : undefined))
     .pipe(z.array(z.enum(['registered', 'in_charge', 'investigating', 'awaiting_requester', 'responded', 'closed'])).optional()),
   kind: z.enum(COMPLAINT_KINDS).optional(),
-  service: z.string().optional(),
+  service: z.string().max(50).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-const inquirySchema = z.object({
-  structure: z.string().trim().min(1),
-  question: text(5_000),
-  dueAt: z.iso.datetime({ offset: true }),
-});
-const requestInfoSchema = z.object({ question: text(5_000) });
-const requesterInfoSchema = z.object({ info: text(20_000) });
-const respondSchema = z.object({ response: text(20_000).optional(), outcome: z.enum(COMPLAINT_OUTCOMES).optional() });
+const inquirySchema = z
+  .object({
+    structure: z.string().trim().min(1).max(50),
+    question: text(5_000),
+    dueAt: isoTimeWithin({ pastYears: 1, futureYears: 2 }),
+  })
+  .strict();
+const requestInfoSchema = z.object({ question: text(5_000) }).strict();
+const requesterInfoSchema = z.object({ info: text(20_000) }).strict();
+const respondSchema = z.object({ response: text(20_000).optional(), outcome: z.enum(COMPLAINT_OUTCOMES).optional() }).strict();
 
 /**
  * Complaints, reports and suggestions handled by URU. Intake by operators, integrators and URU;
@@ -123,8 +127,8 @@ export function complaintsRouter(deps: AppDeps): Router {
         const n = await allocateComplaintNumber(trx, referenceYear(registeredAt, settings.zone));
         const ref = complaintReference(referenceYear(registeredAt, settings.zone), n);
         if (idemKey) {
-          const bound = await trx('idempotency_keys').insert({ scope, key: idemKey, resource_id: ref }).onConflict(['scope', 'key']).ignore().returning('resource_id');
-          if (bound.length === 0) throw new ReplayOf((await deps.db('idempotency_keys').where({ scope, key: idemKey }).first()).resource_id);
+          const bound = await resolveIdempotentId(trx, scope, idemKey, ref, requestHashOf(req));
+          if (bound.replay) throw new ReplayOf(bound.id);
         }
         return ref;
       });

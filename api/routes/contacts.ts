@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AppDeps } from '../app';
 import { actorOf, auth, requireRole } from '../auth';
-import { invalidField, notFound, parseOr400 } from '../errors';
-import { idempotencyKeyOf, resolveIdempotentId } from '../idempotency';
+import { invalidField, notFound, parseOr400, toProblem } from '../errors';
+import { idempotencyKeyOf, releaseIdempotentId, requestHashOf, resolveIdempotentId } from '../idempotency';
 import { paginationSchema } from '../pagination';
+import { isoTimeWithin } from '../schemas';
 import { createContactStore } from '../../infra/stores/contacts';
 import { createHistoryStore } from '../../infra/stores/history';
 import {
@@ -28,7 +29,7 @@ export const callerSchema = z
     surname: text(100).optional(),
     name: text(100).optional(),
     phone: z.string().trim().regex(/^\+?[0-9 ./-]{3,30}$/, 'expected a phone number').optional(),
-    email: z.email().optional(),
+    email: z.email().max(320).optional(),
   })
   .strict();
 
@@ -71,7 +72,7 @@ const voicemailSchema = z
     service: text(50),
     callerPhone: phone,
     recording: text(1000),
-    leftAt: z.iso.datetime({ offset: true }),
+    leftAt: isoTimeWithin({ pastYears: 1, futureYears: 1 }),
     callId: text(100).optional(),
   })
   .strict();
@@ -82,7 +83,7 @@ const rolloverSchema = z
     internalNumber: text(50),
     office: text(50).optional(),
     callerPhone: phone,
-    at: z.iso.datetime({ offset: true }),
+    at: isoTimeWithin({ pastYears: 1, futureYears: 1 }),
     rings: z.number().int().min(1).max(20).optional(),
     callId: text(100).optional(),
   })
@@ -109,13 +110,13 @@ export function contactsRouter(deps: AppDeps): Router {
     if (body.ivrCode && !service.ivrMenu.some((o) => o.code === body.ivrCode))
       throw invalidField('ivrCode', `service ${service.code} has no IVR choice ${body.ivrCode}`);
 
-    const { id, existing } = await idempotentId(req);
+    const { id, existing, releaseIfRefused } = await idempotentId(req);
     if (existing) {
       res.status(200).setHeader('Idempotent-Replayed', 'true').json(existing);
       return;
     }
     const input: ContactInput = { id, service, channel: body.channel, origin: body.channel === 'voicemail' ? 'voicemail' : 'direct', callId: body.callId, ivrCode: body.ivrCode, caller: body.caller, reason: body.reason, category: body.category, actor: actorOf(req) };
-    res.status(201).json(await startContact(deps, input));
+    res.status(201).json(await startContact(deps, input).catch(releaseIfRefused));
   });
 
   router.get('/contacts', requireRole('operator', 'supervisor'), async (req, res) => {
@@ -214,7 +215,7 @@ export function contactsRouter(deps: AppDeps): Router {
         reason: 'Messaggio in segreteria',
         receivedAt: leftAt,
         actor: actorOf(req),
-      }),
+      }).catch(id.releaseIfRefused),
     );
   });
 
@@ -238,17 +239,32 @@ export function contactsRouter(deps: AppDeps): Router {
         reason: `Chiamata in ricaduta dall'interno ${body.internalNumber}`,
         receivedAt: Date.parse(body.at),
         actor: actorOf(req),
-      }),
+      }).catch(id.releaseIfRefused),
     );
   });
 
-  /** A new contact id, or the one already bound to the Idempotency-Key (or the call id) of this key. */
-  async function idempotentId(req: Request, callId?: string): Promise<{ id: string; existing?: ContactView }> {
-    const key = idempotencyKeyOf(req) ?? (callId ? `call:${callId}` : undefined);
+  /**
+   * A new contact id, or the one already bound to the Idempotency-Key (or the call id) of this key.
+   * `releaseIfRefused` rethrows a start failure, first unbinding a new key when the failure is a
+   * refusal (4xx): a refused request stores nothing. After an outage the binding stays, so a retry
+   * with the same key cannot make a second contact.
+   */
+  async function idempotentId(req: Request, callId?: string): Promise<{ id: string; existing?: ContactView; releaseIfRefused: (err: unknown) => never | Promise<never> }> {
+    const headerKey = idempotencyKeyOf(req);
+    const key = headerKey ?? (callId ? `call:${callId}` : undefined);
     const id = await contacts.nextContactId(new Date());
-    if (!key) return { id };
-    const bound = await resolveIdempotentId(deps.db, `contacts:${auth(req).keyId}`, key, id);
-    return { id: bound.id, existing: bound.replay ? await contacts.get(bound.id) : undefined };
+    const rethrow = (err: unknown): never => {
+      throw err;
+    };
+    if (!key) return { id, releaseIfRefused: rethrow };
+    const scope = `contacts:${auth(req).keyId}`;
+    const bound = await resolveIdempotentId(deps.db, scope, key, id, headerKey ? requestHashOf(req) : undefined);
+    const releaseIfRefused = async (err: unknown): Promise<never> => {
+      const status = toProblem(err).status;
+      if (!bound.replay && status >= 400 && status < 500) await releaseIdempotentId(deps.db, scope, key, bound.id).catch(() => undefined);
+      throw err;
+    };
+    return { id: bound.id, existing: bound.replay ? await contacts.get(bound.id) : undefined, releaseIfRefused };
   }
 
   return router;

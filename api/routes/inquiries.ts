@@ -7,13 +7,13 @@ import { createComplaintStore, inquiryView } from '../../infra/stores/complaints
 import { answerInquiryUpdate, workflowId } from '../../workflows/definitions';
 
 const listSchema = z.object({
-  office: z.string().trim().min(1).optional(),
+  office: z.string().trim().min(1).max(50).optional(),
   status: z.enum(['open', 'answered', 'withdrawn']).optional(),
-  complaint: z.string().trim().min(1).optional(),
+  complaint: z.string().trim().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
-const answerSchema = z.object({ findings: z.string().trim().min(1, 'must not be empty').max(20_000) });
+const answerSchema = z.object({ findings: z.string().trim().min(1, 'must not be empty').max(20_000) }).strict();
 
 /**
  * Inquiries of complaint investigations, as the internal structures see them: an office key sees and

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { actorOf, auth, requireRole } from '../auth';
 import { Problem, conflict, invalidField, notFound, parseOr400 } from '../errors';
-import { idempotencyKeyOf, resolveIdempotentId } from '../idempotency';
+import { idempotencyKeyOf, releaseIdempotentId, requestHashOf, resolveIdempotentId } from '../idempotency';
 import { paginationSchema } from '../pagination';
 import { checkTaxCode, normalizeTaxCode } from '../../domain/tax-code';
 import { isIsoDate, renewalsServiceOf } from '../../domain/renewals';
@@ -76,9 +76,10 @@ export function renewalsRouter(deps: AppDeps): Router {
     if (!s.jobCentres.some((c) => c.code === body.jobCentre)) throw invalidField('jobCentre', `unknown job centre; one of: ${s.jobCentres.map((c) => c.code).join(', ')}`);
 
     const key = idempotencyKeyOf(req);
+    const scope = `renewals:${auth(req).keyId}`;
     let id: string | undefined;
     if (key) {
-      const bound = await resolveIdempotentId(deps.db, `renewals:${auth(req).keyId}`, key, randomUUID());
+      const bound = await resolveIdempotentId(deps.db, scope, key, randomUUID(), requestHashOf(req));
       id = bound.id;
       const existing = bound.replay ? await renewals.get(id) : undefined;
       if (existing) {
@@ -86,8 +87,16 @@ export function renewalsRouter(deps: AppDeps): Router {
         return;
       }
     }
-    const result = await renewals.insert({ ...body, id, service: s.code }, actorOf(req));
+    // A refused request stores nothing: its key binding goes with it.
+    const release = async () => {
+      if (key && id) await releaseIdempotentId(deps.db, scope, key, id).catch(() => undefined);
+    };
+    const result = await renewals.insert({ ...body, id, service: s.code }, actorOf(req)).catch(async (err: unknown) => {
+      await release();
+      throw err;
+    });
     if (!result.ok) {
+      await release();
       throw new Problem(409, 'Conflict', `An active entry for this tax code and job type already exists (${result.existingId})`, [
         { field: 'taxCode', message: 'already has an active entry for this job type' },
       ]);

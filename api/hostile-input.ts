@@ -1,0 +1,78 @@
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { Problem, sendProblem } from './errors';
+
+/** C0 and C1 control characters except tab, LF and CR. */
+export const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/; // eslint-disable-line no-control-regex
+
+/** Longest request target answered; longer ones get 414 (Node's header limit would give 431 later). */
+export const MAX_URL_LENGTH = 4096;
+
+const controlCharacterProblem = (field: string) =>
+  new Problem(400, 'Bad Request', `${field}: control characters are not allowed`, [{ field, message: 'control characters are not allowed (only tab, CR and LF)' }]);
+
+/** The first field (as `a.b[0].c`) whose name or text holds a control character. */
+export function controlCharacterField(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return CONTROL_CHARACTER.test(value) ? path || '(body)' : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = controlCharacterField(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      const field = path ? `${path}.${key}` : key;
+      if (CONTROL_CHARACTER.test(key)) return path || '(body)';
+      const found = controlCharacterField(v, field);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Refuses JSON bodies and query strings carrying control characters, naming the field. */
+export const refuseControlCharacters: RequestHandler = (req, _res, next) => {
+  const inQuery = controlCharacterField(req.query);
+  if (inQuery) return next(controlCharacterProblem(inQuery));
+  const inBody = controlCharacterField(req.body);
+  if (inBody) return next(controlCharacterProblem(inBody));
+  next();
+};
+
+/** 414 for an over-long target; 400 for a path with bad percent-encoding or control characters (NUL in an id). */
+export function refuseBadPath(maxUrlLength: number): RequestHandler {
+  return (req, res, next) => {
+    if (req.originalUrl.length > maxUrlLength) return next(new Problem(414, 'URI Too Long', `The request target is longer than ${maxUrlLength} characters`));
+    for (const segment of req.path.split('/')) {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        return next(new Problem(400, 'Bad Request', 'path: bad percent-encoding', [{ field: 'path', message: 'bad percent-encoding' }]));
+      }
+      if (CONTROL_CHARACTER.test(decoded)) return next(controlCharacterProblem('path'));
+    }
+    next();
+  };
+}
+
+/** More than 20 failed authentications a minute from one address: 429 with Retry-After. */
+export function failedAuthLimiter(limit = 20, windowMs = 60_000): RequestHandler {
+  return rateLimit({
+    windowMs,
+    limit,
+    // Only refused keys count: a busy integrator with a valid key is never limited.
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    // Its warnings go to the console with request details; the behaviour is covered by tests.
+    validate: false,
+    handler: (_req, res, _next, options) => {
+      if (!res.getHeader('Retry-After')) res.setHeader('Retry-After', String(Math.ceil(options.windowMs / 1000)));
+      sendProblem(res, new Problem(429, 'Too Many Requests', 'Too many failed authentications from this address; retry later'));
+    },
+  });
+}
