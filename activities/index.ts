@@ -6,6 +6,7 @@ import { createMailActivities } from './mail';
 import { createDbActivities } from './db';
 import { createExportActivities } from './export';
 import { createNotifyActivities } from './notify';
+import { nonRetryableOnBadData } from './pg-errors';
 
 export interface ActivityDeps {
   db: Db;
@@ -20,7 +21,7 @@ export interface ActivityDeps {
 /** Builds every activity with its dependencies; the worker registers the result. */
 export function createActivities(deps: ActivityDeps) {
   const sentEmails = createSentEmailStore(deps.db);
-  return {
+  return nonRetryableOnBadData({
     ...createMailActivities({ mailer: deps.mailer, sentEmails }),
     ...createDbActivities({ db: deps.db }),
     ...createExportActivities({ db: deps.db, mailer: deps.mailer, sentEmails, catalog: deps.catalog, sendEmpty: deps.settings.renewalsSendEmpty }),
@@ -28,7 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };
     },
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;
