@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Client, Connection, ConnectionOptions } from '@temporalio/client';
+import { Client, Connection, ConnectionOptions, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from './config';
 
@@ -19,8 +19,14 @@ function connectionOptions(config: Config, address: string): ConnectionOptions &
   return { address, tls, apiKey: config.TEMPORAL_API_KEY };
 }
 
+/**
+ * gRPC retries of the API's client: a few quick ones (about 1 s), not the SDK's default of ~20 s,
+ * so that an unreachable Temporal answers 503 with Retry-After within seconds; the caller retries.
+ */
+export const apiGrpcInterceptors = () => [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))];
+
 export async function connectClient(config: Config, address: string): Promise<Client> {
-  const connection = await Connection.connect(connectionOptions(config, address));
+  const connection = await Connection.connect({ ...connectionOptions(config, address), interceptors: apiGrpcInterceptors() });
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 }
 
