@@ -47,6 +47,7 @@ const listSchema = paginationSchema.extend({
   jobType: text(200).optional(),
   taxCode: z
     .string()
+    .max(32)
     .transform((s) => normalizeTaxCode(s))
     .optional(),
   surname: text(100).optional(),
