@@ -11,33 +11,40 @@ export const MAX_URL_LENGTH = 4096;
 const controlCharacterProblem = (field: string) =>
   new Problem(400, 'Bad Request', `${field}: control characters are not allowed`, [{ field, message: 'control characters are not allowed (only tab, CR and LF)' }]);
 
-/** The first field (as `a.b[0].c`) whose name or text holds a control character. */
-export function controlCharacterField(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return CONTROL_CHARACTER.test(value) ? path || '(body)' : undefined;
+/** Deeper JSON is no request of this API; walking it could exhaust the stack. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The first field (as `a.b[0].c`) whose name or text holds a control character, or that nests too deeply. */
+export function controlCharacterField(value: unknown, path = '', depth = 0): { field: string; tooDeep?: boolean } | undefined {
+  if (typeof value === 'string') return CONTROL_CHARACTER.test(value) ? { field: path || '(body)' } : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_JSON_DEPTH) return { field: path || '(body)', tooDeep: true };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = controlCharacterField(value[i], `${path}[${i}]`);
+      const found = controlCharacterField(value[i], `${path}[${i}]`, depth + 1);
       if (found) return found;
     }
     return undefined;
   }
-  if (value && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      const field = path ? `${path}.${key}` : key;
-      if (CONTROL_CHARACTER.test(key)) return path || '(body)';
-      const found = controlCharacterField(v, field);
-      if (found) return found;
-    }
+  for (const [key, v] of Object.entries(value)) {
+    if (CONTROL_CHARACTER.test(key)) return { field: path || '(body)' };
+    const found = controlCharacterField(v, path ? `${path}.${key}` : key, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }
 
+const refusal = (found: { field: string; tooDeep?: boolean }) =>
+  found.tooDeep
+    ? new Problem(400, 'Bad Request', `${found.field}: nested more than ${MAX_JSON_DEPTH} levels`, [{ field: found.field, message: `nested more than ${MAX_JSON_DEPTH} levels` }])
+    : controlCharacterProblem(found.field);
+
 /** Refuses JSON bodies and query strings carrying control characters, naming the field. */
 export const refuseControlCharacters: RequestHandler = (req, _res, next) => {
   const inQuery = controlCharacterField(req.query);
-  if (inQuery) return next(controlCharacterProblem(inQuery));
+  if (inQuery) return next(refusal(inQuery));
   const inBody = controlCharacterField(req.body);
-  if (inBody) return next(controlCharacterProblem(inBody));
+  if (inBody) return next(refusal(inBody));
   next();
 };
 

@@ -197,7 +197,7 @@ function mutationsFor(e: Endpoint): fc.Arbitrary<Mutation> {
     for (const field of e.fields ?? []) options.push(hostileFor(field).map((value) => ({ type: 'field' as const, field, value })));
     options.push(fc.constantFrom('admin', 'status', 'id', '__proto__x', 'actor', 'extra').map((key) => ({ type: 'extra' as const, key })));
     options.push(fc.constant({ type: 'array-body' as const }));
-    options.push(fc.constantFrom('{"a":', '{"a":1,}', "{'a':1}", '[1,2', '{"a":"\\u00"}', 'null x', '\u0000{}').map((text) => ({ type: 'bad-json' as const, text })));
+    options.push(fc.constantFrom('{"a":', '{"a":1,}', "{'a':1}", '[1,2', '{"a":"\\u00"}', 'null x', '\u0000{}', `${'['.repeat(50_000)}${']'.repeat(50_000)}`, `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`).map((text) => ({ type: 'bad-json' as const, text })));
     if (e.bodyRequired) options.push(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'application/json; charset=latin1').map((contentType) => ({ type: 'content-type' as const, contentType })));
     if (e.path === '/contacts' || e.path === '/renewals' || e.path === '/complaints') {
       options.push(fc.constantFrom('a b', 'x'.repeat(201), 'clé', '').map((value) => ({ type: 'idempotency-header' as const, value })));

@@ -150,6 +150,13 @@ describe('hostile input', () => {
     expect(problemOf(await inquiry({ extra: 'x' }), 400).errors?.[0].field).toBe('(body)');
   });
 
+  it('refuses JSON nested too deeply with 400 instead of exhausting the stack', async () => {
+    for (const text of [`${'['.repeat(100_000)}${']'.repeat(100_000)}`, `{"caller":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`]) {
+      const res = await request(stack.app).post('/api/v1/contacts').set('Authorization', operator).set('Content-Type', 'application/json').send(text);
+      expect(problemOf(res, 400).detail).toMatch(/nested more than 32 levels/);
+    }
+  });
+
   it('accepts only safe client request ids', async () => {
     expect((await request(stack.app).get('/health').set('X-Request-Id', 'abc-123.x:y')).headers['x-request-id']).toBe('abc-123.x:y');
     const unsafe = await request(stack.app).get('/health').set('X-Request-Id', '<script>alert(1)</script>');
