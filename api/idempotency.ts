@@ -34,26 +34,35 @@ const keyReusedProblem = () =>
   ]);
 
 /**
- * The resource id for an Idempotency-Key: the one already bound to it, or `proposedId` now bound.
+ * The resource id for an Idempotency-Key: the one already bound to it, or a new one now bound.
  * Scoped per API key, so two integrators cannot collide. With `requestHash`, a key bound to another
- * request is refused with 422. Pass a transaction to bind the key together with the request's writes.
+ * request is refused with 422. `newId` is only called when the key is not bound yet, so a replay or
+ * a refused reuse does not use up a number. Pass a transaction to bind the key with the request's writes.
  */
 export async function resolveIdempotentId(
   db: Knex | Knex.Transaction,
   scope: string,
   key: string,
-  proposedId: string,
+  newId: string | (() => Promise<string>),
   requestHash?: string,
 ): Promise<{ id: string; replay: boolean }> {
+  const bound = async () => {
+    const row = await db('idempotency_keys').where({ scope, key }).first();
+    if (!row) return undefined;
+    if (requestHash && row.request_hash && row.request_hash !== requestHash) throw keyReusedProblem();
+    return { id: row.resource_id as string, replay: true };
+  };
+  const existing = await bound();
+  if (existing) return existing;
+  const proposedId = typeof newId === 'string' ? newId : await newId();
   const inserted = await db('idempotency_keys')
     .insert({ scope, key, resource_id: proposedId, request_hash: requestHash ?? null })
     .onConflict(['scope', 'key'])
     .ignore()
     .returning('resource_id');
   if (inserted.length > 0) return { id: proposedId, replay: false };
-  const row = await db('idempotency_keys').where({ scope, key }).first();
-  if (requestHash && row.request_hash && row.request_hash !== requestHash) throw keyReusedProblem();
-  return { id: row.resource_id, replay: true };
+  // Bound meanwhile by a concurrent request.
+  return (await bound())!;
 }
 
 /** Unbinds a key whose request was refused after binding it, so a refused request stores nothing. */

@@ -252,13 +252,13 @@ export function contactsRouter(deps: AppDeps): Router {
   async function idempotentId(req: Request, callId?: string): Promise<{ id: string; existing?: ContactView; releaseIfRefused: (err: unknown) => never | Promise<never> }> {
     const headerKey = idempotencyKeyOf(req);
     const key = headerKey ?? (callId ? `call:${callId}` : undefined);
-    const id = await contacts.nextContactId(new Date());
+    const newId = () => contacts.nextContactId(new Date());
     const rethrow = (err: unknown): never => {
       throw err;
     };
-    if (!key) return { id, releaseIfRefused: rethrow };
+    if (!key) return { id: await newId(), releaseIfRefused: rethrow };
     const scope = `contacts:${auth(req).keyId}`;
-    const bound = await resolveIdempotentId(deps.db, scope, key, id, headerKey ? requestHashOf(req) : undefined);
+    const bound = await resolveIdempotentId(deps.db, scope, key, newId, headerKey ? requestHashOf(req) : undefined);
     const releaseIfRefused = async (err: unknown): Promise<never> => {
       const status = toProblem(err).status;
       if (!bound.replay && status >= 400 && status < 500) await releaseIdempotentId(deps.db, scope, key, bound.id).catch(() => undefined);

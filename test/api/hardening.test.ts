@@ -175,6 +175,10 @@ describe('Idempotency-Key', () => {
     expect(again.body.id).toBe(first.body.id);
     const other = await request(stack.app).post('/api/v1/contacts').set('Authorization', operator).set('Idempotency-Key', 'form-1').send(contact({ reason: 'Altro' }));
     expect(problemOf(other, 422).errors?.[0].field).toBe('Idempotency-Key');
+    // Neither the replay nor the refusal used up a contact number.
+    const next = await request(stack.app).post('/api/v1/contacts').set('Authorization', operator).send(contact());
+    const numberOf = (id: string) => Number(id.split('-').pop());
+    expect(numberOf(next.body.id)).toBe(numberOf(first.body.id) + 1);
 
     const r1 = await request(stack.app).post('/api/v1/renewals').set('Authorization', operator).set('Idempotency-Key', 'ren-1').send(renewal());
     expect(r1.status).toBe(201);
