@@ -76,6 +76,18 @@ export function urlWithoutQueryValues(url: string | undefined): string | undefin
   return `${url.slice(0, q)}?${keys.join('&')}`;
 }
 
+const EMAIL_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+/** Italian tax code (codice fiscale), including omocodia letters. */
+const TAX_CODE = /\b[A-Za-z]{6}[0-9LMNPQRSTUVlmnpqrstuv]{2}[ABCDEHLMPRSTabcdehlmprst][0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{3}[A-Za-z]\b/g;
+
+/**
+ * Last line of defence on the finished log line: personal data that reached a message or an error
+ * text (an SMTP error quoting a recipient, a driver error quoting a value) is masked.
+ */
+export function maskPersonalData(line: string): string {
+  return line.replace(EMAIL_ADDRESS, '[email]').replace(TAX_CODE, '[tax-code]');
+}
+
 interface RawRequest {
   id?: unknown;
   method?: string;
@@ -94,6 +106,7 @@ export function createLogger(level: string = 'info', name?: string, destination?
     name,
     base: name ? { component: name } : undefined,
     redact: { paths: redactPaths, censor: '[redacted]' },
+    hooks: { streamWrite: maskPersonalData },
     serializers: {
       req: requestSummary,
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),

@@ -100,7 +100,13 @@ describe('log scan', () => {
     logger.info({ workflowId: 'contact:C-1', input: { caller: { email: 'gelsomina.scaramuzza@example.org' } }, requester: { name: 'Gelsomina' } }, 'started');
     logger.warn({ activity: { args: ['Scaramuzza'], taxCode: 'BNCGLI90A41H501E', phone: '+39 0461 778899' }, authorization: 'Bearer cc_secret' }, 'retrying');
     logger.error({ err: Object.assign(new Error('insert failed'), { detail: 'Key (tax_code)=(BNCGLI90A41H501E) already exists', code: '23505' }) }, 'activity failed');
-    expect(out.lines).toHaveLength(3);
+    // Personal data inside free text (an SMTP or driver error message) is masked too.
+    const smtpError = Object.assign(new Error("Can't send mail - all recipients were rejected: 550 <gelsomina.scaramuzza@example.org>: unknown"), { code: 'EENVELOPE', rejected: ['gelsomina.scaramuzza@example.org'] });
+    logger.warn({ error: smtpError, activityType: 'sendEmailOnce' }, 'Activity failed');
+    logger.info(`renewal BNCGLI90A41H501E exported`);
+    expect(out.lines).toHaveLength(5);
+    expect(out.text).toContain('EENVELOPE');
+    expect(out.text).toContain('[email]');
     for (const datum of [...PII, 'cc_secret']) expect(out.text).not.toContain(datum);
     expect(out.text).toContain('contact:C-1');
     expect(out.text).toContain('23505');
