@@ -9,8 +9,9 @@ import { xoroshiro128plus, type RandomGenerator } from 'pure-rand';
  * Engine: arrivals come sorted, agent-count changes come sorted, call completions sit in a binary
  * heap. Abandonment needs no event of its own: under FCFS a caller who hangs up only leaves the
  * queue, so when an agent frees up the queue head is checked and dropped if its patience ran out
- * before now (it hung up at arrival + patience). When the plan lowers the agent count, agents on a
- * call finish it; nobody new is answered until fewer agents are busy than planned.
+ * before now (it hung up at arrival + patience). When the plan lowers the agent count (a shift or
+ * the window ends), the leaving agents finish their calls and answer the callers already queued at
+ * that instant, as a contact center does at closing; callers arriving later wait for the new count.
  */
 
 export interface SimCall {
@@ -43,13 +44,21 @@ export function simulateQueue(calls: readonly SimCall[], steps: readonly AgentSt
   let head = 0;
   let tail = 0;
   let agents = 0;
+  /** A lower agent count waiting for the callers queued before `drainUntil` to be dealt with. */
+  let pendingAgents: number | null = null;
+  let drainUntil = 0;
   let busy = 0;
   let nextCall = 0;
   let nextStep = 0;
   let now = -Infinity;
 
   const dispatch = () => {
-    while (busy < agents && head < tail) {
+    for (;;) {
+      if (pendingAgents !== null && head >= drainUntil) {
+        agents = pendingAgents;
+        pendingAgents = null;
+      }
+      if (!(busy < agents && head < tail)) return;
       const i = queue[head++];
       const c = calls[i];
       const waitedMs = now - c.arrivalMs;
@@ -76,7 +85,14 @@ export function simulateQueue(calls: readonly SimCall[], steps: readonly AgentSt
       busy--;
     } else if (tStep <= tArrival) {
       now = tStep;
-      agents = steps[nextStep++].agents;
+      const planned = steps[nextStep++].agents;
+      if (planned >= agents) {
+        agents = planned;
+        pendingAgents = null;
+      } else {
+        pendingAgents = planned;
+        drainUntil = tail;
+      }
     } else {
       now = tArrival;
       if (nextCall > 0 && calls[nextCall].arrivalMs < calls[nextCall - 1].arrivalMs) throw new RangeError('calls must be sorted by arrival');

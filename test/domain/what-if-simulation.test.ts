@@ -98,15 +98,18 @@ describe('what-if simulation behaviour', () => {
     expect(simCalls[0].patienceSec).toBeCloseTo((first.endedMs - first.registeredMs) / 1000, 9);
   });
 
-  it('agents who come and go with the plan; callers left waiting at the end hang up', () => {
+  it('agents come and go with the plan; leaving agents first answer the callers already queued', () => {
     const calls: SimCall[] = [
       { arrivalMs: 0, handleSec: 10, patienceSec: 100 },
       { arrivalMs: 1000, handleSec: 10, patienceSec: 5 },
       { arrivalMs: 2000, handleSec: 10, patienceSec: 1000 },
+      { arrivalMs: 5000, handleSec: 10, patienceSec: 1000 },
     ];
     // Nobody until 3 s, one agent from 3 s to 4 s, then none.
     const r = simulateQueue(calls, [{ atMs: 3000, agents: 1 }, { atMs: 4000, agents: 0 }]);
-    expect([...r.answered]).toEqual([1, 0, 0]);
-    expect([...r.waitSec]).toEqual([3, 5, 1000]);
+    // Call 0 is answered at 3 s and ends at 13 s; call 1 hung up at 6 s; call 2, queued before the
+    // agent's shift ended, is answered at 13 s; call 3 arrived after it and is never answered.
+    expect([...r.answered]).toEqual([1, 0, 1, 0]);
+    expect([...r.waitSec]).toEqual([3, 5, 11, 1000]);
   });
 });
