@@ -24,6 +24,12 @@ const localDate = z
 const decimal = (message: string) => z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, message).transform(Number);
 const clock = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:mm between 00:00 and 24:00');
 
+/** 'mon'..'sun', or ISO weekday numbers 1 (Monday) to 7 (Sunday). */
+const weekday = z.union(
+  [z.enum(WEEKDAY_CODES), z.number().int().min(1).max(7).transform((n) => WEEKDAY_CODES[n - 1])],
+  { message: `one of ${WEEKDAY_CODES.join(', ')} (or 1-7, Monday = 1)` },
+);
+
 const intervalsQuerySchema = z.object({ month, service: serviceCode, format: z.enum(['json', 'csv', 'xlsx']).optional() }).strict();
 
 const staffingQuerySchema = z
@@ -48,7 +54,7 @@ const staffingQuerySchema = z
 const planItemSchema = z
   .object({
     days: z
-      .array(z.enum(WEEKDAY_CODES, { message: `one of ${WEEKDAY_CODES.join(', ')}` }))
+      .array(weekday)
       .min(1, 'at least one weekday')
       .max(7)
       .refine((d) => new Set(d).size === d.length, 'a weekday is repeated'),

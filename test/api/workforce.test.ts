@@ -288,7 +288,8 @@ describe('POST /reports/what-if', () => {
   });
 
   it('same seed, same result', async () => {
-    const body = { service: 'TN', month: '2026-03', staffing: [{ days: weekdays, from: '08:00', to: '12:00', agents: 10 }, { days: weekdays, from: '12:00', to: '17:00', agents: 9 }], seed: 42 };
+    // Weekdays by code or by ISO number (Monday = 1).
+    const body = { service: 'TN', month: '2026-03', staffing: [{ days: weekdays, from: '08:00', to: '12:00', agents: 10 }, { days: [1, 2, 3, 4, 5], from: '12:00', to: '17:00', agents: 9 }], seed: 42 };
     const first = await whatIf(body);
     const second = await whatIf(body);
     expect(first.status).toBe(200);
