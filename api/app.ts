@@ -25,6 +25,7 @@ import { reportsRouter } from './routes/reports';
 import { complaintsRouter } from './routes/complaints';
 import { inquiriesRouter } from './routes/inquiries';
 import { complaintReportsRouter } from './routes/complaint-reports';
+import { workforceRouter } from './routes/workforce';
 
 export interface AppDeps {
   db: Db;
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(complaintsRouter(deps));
   api.use(inquiriesRouter(deps));
   api.use(complaintReportsRouter(deps));
+  api.use(workforceRouter(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -4,6 +4,7 @@ import { officeTabs } from './office.js';
 import { operatorTabs } from './operator.js';
 import { uruTabs } from './uru.js';
 import { supervisorTabs } from './supervisor.js';
+import { planningTabs } from './planning.js';
 
 const ROLE_NAMES = { admin: 'Amministratore', supervisor: 'Supervisore', operator: 'Operatore', office: 'Ufficio', uru: 'URU', integrator: 'Integrazione', scheduler: 'Pianificazione' };
 /** Queues refresh themselves this often, unless the user is busy in them. */
@@ -147,9 +148,9 @@ function tabsFor(role, ctx) {
     case 'uru':
       return uruTabs(ctx);
     case 'supervisor':
-      return supervisorTabs(ctx);
+      return [...supervisorTabs(ctx), ...planningTabs(ctx)];
     case 'admin':
-      return [...supervisorTabs(ctx), ...operatorTabs(ctx), ...uruTabs(ctx)];
+      return [...supervisorTabs(ctx), ...planningTabs(ctx), ...operatorTabs(ctx), ...uruTabs(ctx)];
     default:
       return [];
   }
