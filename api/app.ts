@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../infra/db';
 import type { Logger } from '../infra/logger';
 import type { ServiceCatalog } from '../domain/catalog';
-import { createApiKeyStore } from '../infra/stores/api-keys';
+import { createStores, type Stores } from '../infra/stores';
 import { authenticate } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRouter } from './routes/health';
@@ -30,10 +30,20 @@ export interface AppDeps {
   catalog: ServiceCatalog;
   logger: Logger;
   bodyLimit?: string;
+  /** Stores to use instead of the PostgreSQL ones built from `db` (fakes in tests). */
+  stores?: Partial<Stores>;
+  /** How long a key found active is trusted without reading PostgreSQL (default 5 s). */
+  apiKeyCacheTtlMs?: number;
+}
+
+/** What routers receive: the app's dependencies with every store built. */
+export interface RouterDeps extends AppDeps {
+  stores: Stores;
 }
 
 /** Builds the HTTP API (no listen): health, the back-office page and /api/v1. */
-export function createApp(deps: AppDeps): express.Express {
+export function createApp(appDeps: AppDeps): express.Express {
+  const deps: RouterDeps = { ...appDeps, stores: { ...createStores(appDeps.db, { apiKeyCacheTtlMs: appDeps.apiKeyCacheTtlMs }), ...appDeps.stores } };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -56,7 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/vendor/chart.js', express.static(path.dirname(require.resolve('chart.js'))));
 
   const api = express.Router();
-  api.use(authenticate(createApiKeyStore(deps.db)));
+  api.use(authenticate(deps.stores.apiKeys));
   api.use(meRouter());
   api.use(servicesRouter(deps));
   // lifecycle routers: one line each
