@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../infra/db';
 import type { Logger } from '../infra/logger';
 import type { ServiceCatalog } from '../domain/catalog';
-import { createApiKeyStore } from '../infra/stores/api-keys';
+import { createStores, type Stores } from '../infra/stores';
 import { authenticate } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { failedAuthLimiter, refuseControlCharacters, refuseBadPath, MAX_URL_LENGTH } from './hostile-input';
@@ -34,8 +34,17 @@ export interface AppDeps {
   catalog: ServiceCatalog;
   logger: Logger;
   bodyLimit?: string;
+  /** Stores to use instead of the PostgreSQL ones built from `db` (fakes in tests). */
+  stores?: Partial<Stores>;
+  /** How long a key found active is trusted without reading PostgreSQL (default 5 s). */
+  apiKeyCacheTtlMs?: number;
   /** Express `trust proxy` (TRUST_PROXY): off unless the deployment sits behind a known proxy. */
   trustProxy?: boolean | number | string;
+}
+
+/** What routers receive: the app's dependencies with every store built. */
+export interface RouterDeps extends AppDeps {
+  stores: Stores;
 }
 
 /** Client request ids are echoed and logged, so only short, harmless ones are taken. */
@@ -49,7 +58,8 @@ function requestLogLevel(res: express.Response, err?: Error): 'error' | 'warn' |
 }
 
 /** Builds the HTTP API (no listen): health, the back-office page and /api/v1. */
-export function createApp(deps: AppDeps): express.Express {
+export function createApp(appDeps: AppDeps): express.Express {
+  const deps: RouterDeps = { ...appDeps, stores: { ...createStores(appDeps.db, { apiKeyCacheTtlMs: appDeps.apiKeyCacheTtlMs }), ...appDeps.stores } };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
@@ -101,7 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const api = express.Router();
   api.use(failedAuthLimiter());
-  api.use(authenticate(createApiKeyStore(deps.db)));
+  api.use(authenticate(deps.stores.apiKeys));
   api.use(meRouter());
   api.use(servicesRouter(deps));
   // lifecycle routers: one line each

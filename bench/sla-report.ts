@@ -17,7 +17,8 @@ import { createDb, migrateLatest, type Db } from '../infra/db';
 import { serviceSchema } from '../domain/catalog';
 import { businessCalendar } from '../domain/business-calendar';
 import { monthBounds, openIntervals } from '../domain/sla';
-import { serviceSlaReport } from '../api/routes/reports';
+import { serviceSlaReport } from '../reports/sla';
+import { createCallStore } from '../infra/stores/calls';
 
 const MONTH = '2026-03'; // 22 business days and the switch to summer time on the 29th
 const SIZES = [100_000, 1_000_000];
@@ -127,8 +128,8 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       await load(db, n);
       const loadMs = performance.now() - t0;
-      const report = await serviceSlaReport(db, service, MONTH);
-      const reportMs = await time(() => serviceSlaReport(db, service, MONTH));
+      const report = await serviceSlaReport(createCallStore(db), service, MONTH);
+      const reportMs = await time(() => serviceSlaReport(createCallStore(db), service, MONTH));
       const countMs = await time(() => db.raw('select count(*) from calls'));
       const c = report.calls;
       console.log(

@@ -9,7 +9,6 @@ import { renewalsServiceOf } from '../domain/renewals';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { connectClient } from './temporal';
-import type { ScheduledRenewalsExportInput } from '../workflows/definitions';
 
 export const RENEWALS_EXPORT_SCHEDULE_ID = 'renewals-export';
 /** Prefix of the workflows the schedule starts; the server appends the scheduled time. */
@@ -29,7 +28,9 @@ export interface RenewalsScheduleSettings {
 
 function scheduleOptions(s: RenewalsScheduleSettings): Omit<ScheduleOptions, 'scheduleId'> {
   const catchUpDays = s.catchUpDays ?? RENEWALS_EXPORT_CATCH_UP_DAYS;
-  const input: ScheduledRenewalsExportInput = { service: s.service, zone: s.zone, catchUpDays };
+  // The input of scheduledRenewalsExportWorkflow, named by type: infra/ does not import workflows/
+  // (test/workflows/renewals-export.test.ts runs this schedule's action end to end).
+  const input = { service: s.service, zone: s.zone, catchUpDays };
   return {
     spec: { cronExpressions: [s.cron], timezone: s.zone },
     action: {

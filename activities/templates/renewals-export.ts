@@ -1,27 +1,8 @@
 /** Italian texts of the daily renewals export: the email to each job centre and the files' headings. */
 import { renderEmail, formatItalian, RenderedEmail } from './layout';
 
-export const ACTION_LABELS: Record<string, string> = {
-  inserted: 'Inserimento',
-  confirmed: 'Conferma',
-  cancelled: 'Cancellazione',
-};
-
-/** Column headings of the CSV and XLSX files, in order. */
-export const EXPORT_HEADINGS = [
-  'ID iscrizione',
-  'Azione',
-  'Data e ora azione',
-  'Cognome',
-  'Nome',
-  'Codice fiscale',
-  'Data di nascita',
-  'Tipo di lavoro',
-  'Telefono',
-  'Email',
-  'Consenso alla pubblicazione',
-  'Motivo della cancellazione',
-] as const;
+// The files' labels and headings live with the file builder; the email names them too.
+export { ACTION_LABELS, EXPORT_HEADINGS } from '../../reports/renewals-export-files';
 
 /** 'YYYY-MM-DD' as 'lunedì 23 novembre 2026'. */
 export function italianDate(date: string): string {

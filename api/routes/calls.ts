@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { RouterDeps } from '../app';
 import { requireRole } from '../auth';
 import { Problem, type FieldError } from '../errors';
-import { createCallStore, type CallRecord } from '../../infra/stores/calls';
+import type { CallRecord } from '../../infra/stores/calls';
 import type { ServiceCatalog } from '../../domain/catalog';
 
 /** Records per request: a day of a big city's calls fits in a handful of requests. */
@@ -59,9 +59,9 @@ function fieldOf(path: PropertyKey[]): string {
 /** Times are stored at the millisecond the validation compared, so the table's checks can never reject a validated record. */
 const normalise = (iso: string) => new Date(iso).toISOString();
 
-export function callsRouter(deps: AppDeps): Router {
+export function callsRouter(deps: RouterDeps): Router {
   const router = Router();
-  const calls = createCallStore(deps.db);
+  const calls = deps.stores.calls;
   const one = callSchema(deps.catalog);
   const many = z.array(one).min(1, 'send at least one record').max(MAX_CALLS_PER_REQUEST, `at most ${MAX_CALLS_PER_REQUEST} records per request`);
 

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { RouterDeps } from '../app';
 import { requireRole } from '../auth';
 import { parseOr400 } from '../errors';
-import { createComplaintStore } from '../../infra/stores/complaints';
+import { complaintsReport } from '../../reports/complaints';
 
 const reportSchema = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM') });
 
@@ -12,13 +12,11 @@ const reportSchema = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$
  * median response time, as the basis for improvement actions. The month is in the complaints
  * service's time zone.
  */
-export function complaintReportsRouter(deps: AppDeps): Router {
+export function complaintReportsRouter(deps: RouterDeps): Router {
   const router = Router();
-  const store = createComplaintStore(deps.db);
   router.get('/reports/complaints', requireRole('supervisor', 'uru'), async (req, res) => {
     const { month } = parseOr400(reportSchema, req.query);
-    const service = deps.catalog.service(deps.catalog.data.complaints.service);
-    res.json(await store.monthlyReport(month, service?.calendar.zone ?? 'Europe/Rome'));
+    res.json(await complaintsReport(deps.stores.complaints, deps.catalog, month));
   });
   return router;
 }

@@ -1,14 +1,14 @@
 import { Router, Request, Response } from 'express';
 import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { AppDeps } from '../app';
+import type { RouterDeps } from '../app';
 import { actorOf, auth, requireRole } from '../auth';
 import { Problem, conflict, invalidField, notFound, parseOr400 } from '../errors';
 import { isoTimeWithin } from '../schemas';
 import { idempotencyKeyOf, requestHashOf, resolveIdempotentId } from '../idempotency';
 import { recordTransition } from '../../activities/db';
 import { complaintReference, complaintRow, complaintSettingsFor, initialComplaintState, isReachable, referenceYear } from '../../domain/complaints';
-import { allocateComplaintNumber, ComplaintRow, complaintSummary, createComplaintStore, inquiryView } from '../../infra/stores/complaints';
+import { allocateComplaintNumber, ComplaintRow, complaintSummary, inquiryView } from '../../infra/stores/complaints';
 import { complaintWorkflow } from '../../workflows/complaint';
 import {
   COMPLAINT_CHANNELS,
@@ -76,9 +76,9 @@ const respondSchema = z.object({ response: text(20_000).optional(), outcome: z.e
  * Complaints, reports and suggestions handled by URU. Intake by operators, integrators and URU;
  * the file (deadline, inquiries, history) is for URU and supervisors only, never for an office.
  */
-export function complaintsRouter(deps: AppDeps): Router {
+export function complaintsRouter(deps: RouterDeps): Router {
   const router = Router();
-  const store = createComplaintStore(deps.db);
+  const store = deps.stores.complaints;
   const handle = (id: string) => deps.temporal.workflow.getHandle(workflowId.complaint(id));
 
   /** The complaint's row, or 404; a closed complaint refuses every action with 409. */

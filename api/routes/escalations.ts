@@ -1,11 +1,9 @@
 import { Router, Request } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { RouterDeps } from '../app';
 import { actorOf, assertOfficeAccess, requireRole, scopedOffice } from '../auth';
 import { invalidField, notFound, parseOr400 } from '../errors';
 import { paginationSchema } from '../pagination';
-import { createContactStore } from '../../infra/stores/contacts';
-import { createHistoryStore } from '../../infra/stores/history';
 import {
   addNoteUpdate,
   reassignEscalationUpdate,
@@ -28,10 +26,9 @@ const resolveSchema = z.object({ response: text(8000) }).strict();
 const returnSchema = z.object({ reason: text(4000) }).strict();
 const reassignSchema = z.object({ office: text(50) }).strict();
 
-export function escalationsRouter(deps: AppDeps): Router {
+export function escalationsRouter(deps: RouterDeps): Router {
   const router = Router();
-  const contacts = createContactStore(deps.db);
-  const history = createHistoryStore(deps.db);
+  const { contacts, history } = deps.stores;
 
   /** The escalation, if this key may see it: an office key only its own office's. */
   const load = async (req: Request) => {
@@ -49,8 +46,9 @@ export function escalationsRouter(deps: AppDeps): Router {
   });
 
   router.get('/escalations/:id', requireRole('office', 'supervisor'), async (req, res) => {
-    const escalation = await load(req);
-    res.json({ ...escalation, history: await history.list('escalation', escalation.id) });
+    // Read together; the history is only sent once the office check has passed.
+    const [escalation, events] = await Promise.all([load(req), history.list('escalation', String(req.params.id))]);
+    res.json({ ...escalation, history: events });
   });
 
   router.post('/escalations/:id/take-charge', requireRole('office', 'supervisor'), async (req, res) => {

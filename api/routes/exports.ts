@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { RouterDeps } from '../app';
 import { actorOf, requireRole } from '../auth';
 import { Problem, invalidField, notFound, parseOr400 } from '../errors';
 import { paginationSchema } from '../pagination';
 import { businessCalendar } from '../../domain/business-calendar';
 import { isIsoDate, localDateOf, renewalsServiceOf } from '../../domain/renewals';
-import { buildCentreFiles, exportWorkDir, fileNameOf } from '../../activities/export';
+import { buildCentreFiles, exportWorkDir, fileNameOf } from '../../reports/renewals-export-files';
+import type { ExportRun } from '../../infra/stores/exports';
 import { RenewalsExportProgress, renewalsExportProgressQuery, workflowId } from '../../workflows/definitions';
 import { renewalsExportWorkflow } from '../../workflows/renewals-export';
 
@@ -14,45 +15,10 @@ const dateField = z.string().refine(isIsoDate, 'expected an existing date YYYY-M
 const runSchema = z.object({ date: dateField }).strict();
 const listSchema = paginationSchema.extend({ from: dateField.optional(), to: dateField.optional() });
 
-type RunRow = {
-  date: string;
-  service: string;
-  status: string;
-  trigger: string;
-  requested_by: string;
-  workflow_id: string;
-  run_id: string;
-  period_start: Date;
-  period_end: Date;
-  runs: number;
-  first_started_at: Date;
-  started_at: Date;
-  finished_at: Date | null;
-  error: string | null;
-};
-type DeliveryRow = {
-  date: string;
-  centre: string;
-  centre_name: string;
-  mailbox: string;
-  status: string;
-  rows: number;
-  inserted: number;
-  confirmed: number;
-  cancelled: number;
-  message_id: string | null;
-  attachments: string[];
-  recorded_at: Date;
-};
-
-// `date` is read as text: node-pg would turn a date into a local-midnight Date.
-const RUN_COLUMNS = ['service', 'status', 'trigger', 'requested_by', 'workflow_id', 'run_id', 'period_start', 'period_end', 'runs', 'first_started_at', 'started_at', 'finished_at', 'error'];
-const DELIVERY_COLUMNS = ['centre', 'centre_name', 'mailbox', 'status', 'rows', 'inserted', 'confirmed', 'cancelled', 'message_id', 'attachments', 'recorded_at'];
-
 const PROGRESS_TIMEOUT_MS = 2000;
 
 /** The renewals export history, and a scheduler's run or re-run (backfill) of one day. */
-export function exportsRouter(deps: AppDeps): Router {
+export function exportsRouter(deps: RouterDeps): Router {
   const router = Router();
   const who = requireRole('scheduler', 'supervisor');
   const service = () => {
@@ -62,11 +28,11 @@ export function exportsRouter(deps: AppDeps): Router {
   };
 
   /** A running export's progress, from its workflow; absent if the workflow does not answer quickly. */
-  const progressOf = async (row: RunRow): Promise<RenewalsExportProgress | undefined> => {
+  const progressOf = async (row: ExportRun): Promise<RenewalsExportProgress | undefined> => {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        deps.temporal.workflow.getHandle(row.workflow_id, row.run_id).query(renewalsExportProgressQuery),
+        deps.temporal.workflow.getHandle(row.workflowId, row.runId).query(renewalsExportProgressQuery),
         new Promise<undefined>((resolve) => {
           timer = setTimeout(() => resolve(undefined), PROGRESS_TIMEOUT_MS);
         }),
@@ -78,16 +44,9 @@ export function exportsRouter(deps: AppDeps): Router {
     }
   };
 
-  const views = async (rows: RunRow[]) => {
+  const views = async (rows: ExportRun[]) => {
     const s = service();
-    const deliveries = rows.length
-      ? ((await deps.db('renewals_export_deliveries')
-          .whereIn(
-            'date',
-            rows.map((r) => r.date),
-          )
-          .select([...DELIVERY_COLUMNS, deps.db.raw('date::text as date')])) as DeliveryRow[])
-      : [];
+    const deliveries = await deps.stores.exports.deliveriesOf(rows.map((r) => r.date));
     return Promise.all(
       rows.map(async (r) => {
         const mine = deliveries.filter((d) => d.date === r.date);
@@ -97,7 +56,7 @@ export function exportsRouter(deps: AppDeps): Router {
           const d = mine.find((x) => x.centre === code);
           const c = s.jobCentres.find((x) => x.code === code);
           return d
-            ? { code, name: d.centre_name, mailbox: d.mailbox, status: d.status, rows: d.rows, inserted: d.inserted, confirmed: d.confirmed, cancelled: d.cancelled, sentAt: d.status === 'skipped' ? null : d.recorded_at.toISOString(), messageId: d.message_id, attachments: d.attachments }
+            ? { code, name: d.centreName, mailbox: d.mailbox, status: d.status, rows: d.rows, inserted: d.inserted, confirmed: d.confirmed, cancelled: d.cancelled, sentAt: d.status === 'skipped' ? null : d.recordedAt.toISOString(), messageId: d.messageId, attachments: d.attachments }
             : { code, name: c?.name ?? code, mailbox: c?.mailbox ?? null, status: 'pending', rows: null, inserted: null, confirmed: null, cancelled: null, sentAt: null, messageId: null, attachments: [] };
         });
         const progress = r.status === 'running' ? await progressOf(r) : undefined;
@@ -106,14 +65,14 @@ export function exportsRouter(deps: AppDeps): Router {
           service: r.service,
           status: r.status,
           trigger: r.trigger,
-          requestedBy: r.requested_by,
-          workflowId: r.workflow_id,
-          periodStart: r.period_start.toISOString(),
-          periodEnd: r.period_end.toISOString(),
+          requestedBy: r.requestedBy,
+          workflowId: r.workflowId,
+          periodStart: r.periodStart.toISOString(),
+          periodEnd: r.periodEnd.toISOString(),
           runs: r.runs,
-          firstStartedAt: r.first_started_at.toISOString(),
-          startedAt: r.started_at.toISOString(),
-          finishedAt: r.finished_at ? r.finished_at.toISOString() : null,
+          firstStartedAt: r.firstStartedAt.toISOString(),
+          startedAt: r.startedAt.toISOString(),
+          finishedAt: r.finishedAt ? r.finishedAt.toISOString() : null,
           error: r.error,
           rows: mine.reduce((n, d) => n + d.rows, 0),
           centres,
@@ -123,29 +82,15 @@ export function exportsRouter(deps: AppDeps): Router {
     );
   };
 
-  const runs = () => deps.db('renewals_export_runs').select([...RUN_COLUMNS, deps.db.raw('date::text as date')]);
-
   router.get('/exports/renewals', who, async (req, res) => {
     const q = parseOr400(listSchema, req.query);
-    const filtered = deps.db('renewals_export_runs').modify((qb) => {
-      if (q.from) qb.where('date', '>=', q.from);
-      if (q.to) qb.where('date', '<=', q.to);
-    });
-    const [{ count }] = await filtered.clone().count({ count: '*' });
-    const rows = (await runs()
-      .modify((qb) => {
-        if (q.from) qb.where('date', '>=', q.from);
-        if (q.to) qb.where('date', '<=', q.to);
-      })
-      .orderBy('renewals_export_runs.date', 'desc')
-      .limit(q.limit)
-      .offset(q.offset)) as RunRow[];
-    res.json({ items: await views(rows), total: Number(count), limit: q.limit, offset: q.offset });
+    const { items, total } = await deps.stores.exports.listRuns(q);
+    res.json({ items: await views(items), total, limit: q.limit, offset: q.offset });
   });
 
   router.get('/exports/renewals/:date', who, async (req, res) => {
     const date = parseOr400(dateField, req.params.date, 'date');
-    const row = (await runs().where('renewals_export_runs.date', date).first()) as RunRow | undefined;
+    const row = await deps.stores.exports.getRun(date);
     if (!row) throw notFound(`No renewals export for ${date}`);
     res.json((await views([row]))[0]);
   });
@@ -156,14 +101,14 @@ export function exportsRouter(deps: AppDeps): Router {
     const match = /^(.+)\.(csv|xlsx)$/.exec(req.params.file as string);
     if (!match) throw invalidField('file', 'expected <centre>.csv or <centre>.xlsx');
     const [, centre, ext] = match;
-    const row = (await runs().where('renewals_export_runs.date', date).first()) as RunRow | undefined;
+    const row = await deps.stores.exports.getRun(date);
     if (!row) throw notFound(`No renewals export for ${date}`);
     const s = service();
     const c = s.jobCentres.find((x) => x.code === centre);
     if (!c) throw notFound(`No job centre ${centre}`);
     const work = exportWorkDir();
     try {
-      const files = await buildCentreFiles(deps.db, { date, zone: s.calendar.zone, start: row.period_start.getTime(), end: row.period_end.getTime(), centre }, { dir: work.dir });
+      const files = await buildCentreFiles(deps.db, { date, zone: s.calendar.zone, start: row.periodStart.getTime(), end: row.periodEnd.getTime(), centre }, { dir: work.dir });
       const name = fileNameOf(date, centre, ext as 'csv' | 'xlsx');
       res.type(ext === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       await new Promise<void>((resolve, reject) => res.download(ext === 'csv' ? files.csvPath : files.xlsxPath, name, (err) => (err ? reject(err) : resolve())));

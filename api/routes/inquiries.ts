@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { RouterDeps } from '../app';
 import { actorOf, assertOfficeAccess, requireRole, scopedOffice } from '../auth';
 import { conflict, notFound, parseOr400 } from '../errors';
-import { createComplaintStore, inquiryView } from '../../infra/stores/complaints';
+import { inquiryView } from '../../infra/stores/complaints';
 import { answerInquiryUpdate, workflowId } from '../../workflows/definitions';
 
 const listSchema = z.object({
@@ -19,9 +19,9 @@ const answerSchema = z.object({ findings: z.string().trim().min(1, 'must not be 
  * Inquiries of complaint investigations, as the internal structures see them: an office key sees and
  * answers its own office's inquiries (question and due date), never the complaint file behind them.
  */
-export function inquiriesRouter(deps: AppDeps): Router {
+export function inquiriesRouter(deps: RouterDeps): Router {
   const router = Router();
-  const store = createComplaintStore(deps.db);
+  const store = deps.stores.complaints;
 
   router.get('/inquiries', requireRole('office', 'uru', 'supervisor'), async (req, res) => {
     const q = parseOr400(listSchema, req.query);

@@ -1,11 +1,9 @@
 import { Router, Request } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { RouterDeps } from '../app';
 import { actorOf, assertOfficeAccess, requireRole, scopedOffice } from '../auth';
 import { notFound, parseOr400 } from '../errors';
 import { paginationSchema } from '../pagination';
-import { createMissedCallStore } from '../../infra/stores/missed-calls';
-import { createHistoryStore } from '../../infra/stores/history';
 import { CALLBACK_OUTCOMES, recordCallbackUpdate, workflowId } from '../../workflows/definitions';
 
 const listSchema = paginationSchema.extend({
@@ -14,10 +12,9 @@ const listSchema = paginationSchema.extend({
 });
 const callbackSchema = z.object({ outcome: z.enum(CALLBACK_OUTCOMES), note: z.string().trim().min(1).max(4000).optional() }).strict();
 
-export function missedCallsRouter(deps: AppDeps): Router {
+export function missedCallsRouter(deps: RouterDeps): Router {
   const router = Router();
-  const forms = createMissedCallStore(deps.db);
-  const history = createHistoryStore(deps.db);
+  const { missedCalls: forms, history } = deps.stores;
 
   const load = async (req: Request) => {
     const form = await forms.get(String(req.params.id));
@@ -32,8 +29,9 @@ export function missedCallsRouter(deps: AppDeps): Router {
   });
 
   router.get('/missed-calls/:id', requireRole('office', 'supervisor', 'operator'), async (req, res) => {
-    const form = await load(req);
-    res.json({ ...form, history: await history.list('missed_call', form.id) });
+    // Read together; the history is only sent once the office check has passed.
+    const [form, events] = await Promise.all([load(req), history.list('missed_call', String(req.params.id))]);
+    res.json({ ...form, history: events });
   });
 
   router.post('/missed-calls/:id/callback', requireRole('office', 'supervisor'), async (req, res) => {

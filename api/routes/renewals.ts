@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { RouterDeps } from '../app';
 import { actorOf, auth, requireRole } from '../auth';
 import { Problem, conflict, invalidField, notFound, parseOr400 } from '../errors';
 import { idempotencyKeyOf, releaseIdempotentId, requestHashOf, resolveIdempotentId } from '../idempotency';
 import { paginationSchema } from '../pagination';
 import { checkTaxCode, normalizeTaxCode } from '../../domain/tax-code';
 import { isIsoDate, renewalsServiceOf } from '../../domain/renewals';
-import { createHistoryStore } from '../../infra/stores/history';
-import { RENEWAL_STATUSES, TransitionResult, createRenewalStore } from '../../infra/stores/renewals';
+import { RENEWAL_STATUSES, TransitionResult } from '../../infra/stores/renewals';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -54,10 +53,9 @@ const listSchema = paginationSchema.extend({
 });
 
 /** The banca dati rinnovi: operators insert, confirm and cancel entries; supervisors may read. */
-export function renewalsRouter(deps: AppDeps): Router {
+export function renewalsRouter(deps: RouterDeps): Router {
   const router = Router();
-  const renewals = createRenewalStore(deps.db);
-  const history = createHistoryStore(deps.db);
+  const { renewals, history } = deps.stores;
   const service = () => {
     const s = renewalsServiceOf(deps.catalog);
     if (!s) throw new Problem(503, 'Service Unavailable', 'No service of the catalog keeps the renewals database (no job centres configured)');

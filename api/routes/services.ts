@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { RouterDeps } from '../app';
 import { notFound } from '../errors';
 import { greetingAt } from '../../domain/greeting';
 
 /** The services catalog, readable by every role. */
-export function servicesRouter(deps: AppDeps): Router {
+export function servicesRouter(deps: RouterDeps): Router {
   const router = Router();
   router.get('/services', (_req, res) => {
     res.json({ services: deps.catalog.services });

@@ -60,3 +60,44 @@ export function createApiKeyStore(db: Db): ApiKeyStore {
     },
   };
 }
+
+/**
+ * Remembers the keys found active for `ttlMs`, so a request does not read PostgreSQL to
+ * authenticate; a revocation (from any process) is seen within `ttlMs`. Entries are keyed by the
+ * key's hash, never the key. Unknown keys are not remembered: a key just created works at once, and
+ * guessed keys cannot fill the cache. Concurrent lookups of one key share one query.
+ */
+export function withKeyCache(store: ApiKeyStore, opts: { ttlMs: number; maxEntries?: number; now?: () => number }): ApiKeyStore {
+  const now = opts.now ?? Date.now;
+  const maxEntries = opts.maxEntries ?? 10_000;
+  const cache = new Map<string, { expiresAt: number; record: Promise<ApiKeyRecord | undefined> }>();
+  if (opts.ttlMs <= 0) return store;
+  return {
+    ...store,
+    findActiveByKey(key) {
+      const hash = hashKey(key);
+      const hit = cache.get(hash);
+      if (hit && hit.expiresAt > now()) return hit.record;
+      cache.delete(hash);
+      const record = store.findActiveByKey(key);
+      // Oldest first: Map keeps insertion order.
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+      cache.set(hash, { expiresAt: now() + opts.ttlMs, record });
+      record.then(
+        (found) => {
+          if (!found && cache.get(hash)?.record === record) cache.delete(hash);
+        },
+        () => {
+          if (cache.get(hash)?.record === record) cache.delete(hash);
+        },
+      );
+      return record;
+    },
+    async revoke(id) {
+      const revoked = await store.revoke(id);
+      // This process forgets the key at once; other processes within ttlMs.
+      for (const [hash, entry] of cache) if ((await entry.record.catch(() => undefined))?.id === id) cache.delete(hash);
+      return revoked;
+    },
+  };
+}

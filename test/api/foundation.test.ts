@@ -23,12 +23,15 @@ describe('authentication and roles', () => {
     }
   });
 
-  it('refuses a revoked key', async () => {
-    const store = createApiKeyStore(stack.db);
+  it('refuses a revoked key once the key cache has expired', async () => {
+    // The API trusts a key it found active for a short while (5 s by default); here 300 ms.
+    const app = createApp({ db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue, catalog: stack.catalog, logger: createLogger('silent'), apiKeyCacheTtlMs: 300 });
+    const store = createApiKeyStore(stack.db); // revoked from another process, as by `npm run admin`
     const { key, record } = await store.create({ name: 'temp', role: 'operator' });
-    expect((await request(stack.app).get('/api/v1/services').set('Authorization', `Bearer ${key}`)).status).toBe(200);
+    expect((await request(app).get('/api/v1/services').set('Authorization', `Bearer ${key}`)).status).toBe(200);
     expect(await store.revoke(record.id)).toBe(true);
-    expect((await request(stack.app).get('/api/v1/services').set('Authorization', `Bearer ${key}`)).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await request(app).get('/api/v1/services').set('Authorization', `Bearer ${key}`)).status).toBe(401);
   });
 
   it('stores only a hash of each key', async () => {
