@@ -46,6 +46,8 @@ export interface StaffingSlot {
   /** How many times this weekday's half hour was open in the period. */
   occurrences: number;
   calls: number;
+  /** λ, unrounded: for anyone redoing the Erlang arithmetic. */
+  arrivalsPerSec: number;
   arrivalsPerHour: number;
   handleTimeAvgSec: number | null;
   patienceSec: number | null;
@@ -143,6 +145,7 @@ export async function staffingReport(db: Db, service: Service, q: StaffingQuery)
       to: g.to,
       occurrences: g.dates.size,
       calls: g.f.total,
+      arrivalsPerSec: lambda,
       arrivalsPerHour: round2(lambda * 3600),
       handleTimeAvgSec: handleSec === null ? null : round2(handleSec),
       patienceSec: Number.isFinite(patienceSec) ? round2(patienceSec) : null,

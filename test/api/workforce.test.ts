@@ -213,6 +213,7 @@ describe('GET /reports/staffing', () => {
       to: '08:30',
       occurrences: 5, // Mondays 2, 9, 16, 23, 30
       calls: 450,
+      arrivalsPerSec: 0.05,
       arrivalsPerHour: 180,
       handleTimeAvgSec: 180,
       patienceSec: Math.round(patienceSec * 100) / 100,
