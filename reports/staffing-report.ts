@@ -22,7 +22,7 @@ import { windowSlots } from './sla-intervals';
  */
 
 export interface StaffingQuery {
-  /** Local dates 'YYYY-MM-DD', both included. */
+  /** See periodBounds: months or local dates (included), or instants with offset. */
   from: string;
   to: string;
   targets: StaffingTargets;
@@ -46,6 +46,8 @@ export interface StaffingSlot {
   /** How many times this weekday's half hour was open in the period. */
   occurrences: number;
   calls: number;
+  /** λ, unrounded: for anyone redoing the Erlang arithmetic. */
+  arrivalsPerSec: number;
   arrivalsPerHour: number;
   handleTimeAvgSec: number | null;
   patienceSec: number | null;
@@ -89,17 +91,27 @@ const figures = (p: QueuePrediction, agents: number): ModelFigures => ({
   occupancyPct: round2(p.occupancy * 100),
 });
 
-/** [start, end) epoch ms of local dates from..to (inclusive) in `zone`. */
-export function periodBounds(from: string, to: string, zone: string): { start: number; end: number } {
-  const start = DateTime.fromISO(from, { zone });
-  const end = DateTime.fromISO(to, { zone }).plus({ days: 1 });
-  if (!start.isValid || !end.isValid) throw new RangeError(`invalid period ${from}..${to}`);
-  return { start: start.toMillis(), end: end.toMillis() };
+/**
+ * [start, end) epoch ms of a period and its length in weeks. Each bound is a month 'YYYY-MM' or a
+ * local date 'YYYY-MM-DD' in `zone` (both included whole), or an ISO 8601 instant with offset
+ * (`from` included, `to` excluded). Weeks are calendar days / 7 in `zone`, so a DST change does not
+ * shorten a week.
+ */
+export function periodBounds(from: string, to: string, zone: string): { start: number; end: number; weeks: number } {
+  const bound = (text: string, side: 'from' | 'to'): DateTime => {
+    const whole = /^\d{4}-\d{2}$/.test(text) ? 'month' : /^\d{4}-\d{2}-\d{2}$/.test(text) ? 'day' : null;
+    const t = whole ? DateTime.fromISO(text, { zone }) : DateTime.fromISO(text, { setZone: true }).setZone(zone);
+    if (!t.isValid) throw new RangeError(`${side}: invalid ${text}`);
+    return whole && side === 'to' ? t.plus(whole === 'month' ? { months: 1 } : { days: 1 }) : t;
+  };
+  const start = bound(from, 'from');
+  const end = bound(to, 'to');
+  return { start: start.toMillis(), end: end.toMillis(), weeks: end.diff(start, 'days').days / 7 };
 }
 
 export async function staffingReport(db: Db, service: Service, q: StaffingQuery): Promise<StaffingReport> {
   const zone = service.calendar.zone;
-  const { start, end } = periodBounds(q.from, q.to, zone);
+  const { start, end, weeks } = periodBounds(q.from, q.to, zone);
   const slots = windowSlots(service, start, end);
   const bySlot = await createCallSlotStore(db).figuresBySlot({ service: service.code, slots });
 
@@ -121,9 +133,6 @@ export async function staffingReport(db: Db, service: Service, q: StaffingQuery)
     const hangUps = f.total - f.answered;
     return hangUps > 0 && f.exposureMicros > 0 ? f.exposureMicros / 1e6 / hangUps : Infinity;
   };
-  // Weeks in the period (calendar days / 7, not elapsed time: a DST change does not shorten a week),
-  // to turn the period's open hours into hours per week.
-  const weeks = (DateTime.fromISO(q.to).diff(DateTime.fromISO(q.from), 'days').days + 1) / 7;
 
   const out: StaffingSlot[] = [];
   const perWeekday = new Map<WeekdayCode, { c: number; a: number; peakC: number; peakA: number }>();
@@ -143,6 +152,7 @@ export async function staffingReport(db: Db, service: Service, q: StaffingQuery)
       to: g.to,
       occurrences: g.dates.size,
       calls: g.f.total,
+      arrivalsPerSec: lambda,
       arrivalsPerHour: round2(lambda * 3600),
       handleTimeAvgSec: handleSec === null ? null : round2(handleSec),
       patienceSec: Number.isFinite(patienceSec) ? round2(patienceSec) : null,

@@ -8,7 +8,7 @@ import type { Service } from '../../domain/catalog';
 import { WEEKDAY_CODES, clockMinutes } from '../../domain/half-hour-slots';
 import { MONTH_PATTERN } from '../../domain/sla';
 import { intervalsCsv, intervalsXlsx, slaIntervalsReport } from '../../reports/sla-intervals';
-import { staffingReport } from '../../reports/staffing-report';
+import { periodBounds, staffingReport } from '../../reports/staffing-report';
 import { WhatIfRefusal, findOverlap, whatIfReport } from '../../reports/what-if-report';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -17,10 +17,18 @@ const MAX_PERIOD_DAYS = 366;
 
 const month = z.string({ message: 'required, as YYYY-MM' }).regex(MONTH_PATTERN, 'expected YYYY-MM, e.g. 2026-03');
 const serviceCode = z.string({ message: 'required' }).min(1).max(50);
-const localDate = z
-  .string({ message: 'required, as YYYY-MM-DD' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD, e.g. 2026-03-01')
-  .refine((d) => DateTime.fromISO(d, { zone: 'UTC' }).isValid && d >= '1970-01-01' && d < '3000-01-01', 'not a date between 1970 and 2999');
+/** A staffing period bound: 'YYYY-MM', 'YYYY-MM-DD' or an ISO 8601 instant with offset (see periodBounds). */
+const periodBound = z.union(
+  [
+    z.string().regex(MONTH_PATTERN),
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .refine((d) => DateTime.fromISO(d, { zone: 'UTC' }).isValid && d >= '1970-01-01' && d < '3000-01-01'),
+    z.iso.datetime({ offset: true }).refine((t) => t >= '1970' && t < '3000'),
+  ],
+  { message: 'expected YYYY-MM, YYYY-MM-DD or an ISO 8601 time with offset, between 1970 and 2999' },
+);
 const decimal = (message: string) => z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, message).transform(Number);
 const clock = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:mm between 00:00 and 24:00');
 
@@ -35,21 +43,15 @@ const intervalsQuerySchema = z.object({ month, service: serviceCode, format: z.e
 const staffingQuerySchema = z
   .object({
     service: serviceCode,
-    from: localDate,
-    to: localDate,
+    from: periodBound,
+    to: periodBound,
     answerTimeTargetSec: decimal('a number of seconds > 0').refine((v) => v > 0, 'must be > 0').optional(),
     abandonedPctTarget: decimal('a percentage between 0 and 100').refine((v) => v > 0 && v <= 100, 'must be > 0 and ≤ 100').optional(),
     // A fraction (0.3) or a percentage (30): values ≥ 1 are read as percentages.
     shrinkage: decimal('a fraction in [0, 1) or a percentage in [1, 100)').refine((v) => v < 100, 'must be below 100 %').optional(),
     weeklyContractHours: decimal('a number of hours > 0').refine((v) => v > 0 && v <= 168, 'must be > 0 and ≤ 168').optional(),
   })
-  .strict()
-  .superRefine((q, ctx) => {
-    if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    else if (DateTime.fromISO(q.to).diff(DateTime.fromISO(q.from), 'days').days >= MAX_PERIOD_DAYS) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `the period is at most ${MAX_PERIOD_DAYS} days` });
-    }
-  });
+  .strict();
 
 const planItemSchema = z
   .object({
@@ -112,6 +114,9 @@ export function workforceRouter(deps: AppDeps): Router {
   router.get('/reports/staffing', requireRole('supervisor'), async (req, res) => {
     const q = parseOr400(staffingQuerySchema, req.query);
     const service = serviceOf(q.service);
+    const { start, end } = periodBounds(q.from, q.to, service.calendar.zone);
+    if (!(end > start)) throw invalidField('to', 'must be after from');
+    if (end - start > MAX_PERIOD_DAYS * 86_400_000 + 3_600_000) throw invalidField('to', `the period is at most ${MAX_PERIOD_DAYS} days`);
     const shrinkage = q.shrinkage === undefined ? 0.3 : q.shrinkage >= 1 ? q.shrinkage / 100 : q.shrinkage;
     const report = await staffingReport(deps.db, service, {
       from: q.from,

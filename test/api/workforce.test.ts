@@ -213,6 +213,7 @@ describe('GET /reports/staffing', () => {
       to: '08:30',
       occurrences: 5, // Mondays 2, 9, 16, 23, 30
       calls: 450,
+      arrivalsPerSec: 0.05,
       arrivalsPerHour: 180,
       handleTimeAvgSec: 180,
       patienceSec: Math.round(patienceSec * 100) / 100,
@@ -236,6 +237,17 @@ describe('GET /reports/staffing', () => {
     expect(strict.body.shrinkage).toBe(0.3);
     expect(strict.body.weekly.erlangA.agentHours).toBeGreaterThan(loose.body.weekly.erlangA.agentHours);
     expect(strict.body.slots[0].erlangC.agents).toBeGreaterThan(loose.body.slots[0].erlangC.agents);
+  });
+
+  it('the period as months, local dates or instants gives the same figures', async () => {
+    const byDates = await get('/reports/staffing?service=TN&from=2026-03-01&to=2026-03-31');
+    const byMonth = await get('/reports/staffing?service=TN&from=2026-03&to=2026-03');
+    const byInstants = await get(`/reports/staffing?service=TN&from=${encodeURIComponent('2026-03-01T00:00:00+01:00')}&to=${encodeURIComponent('2026-04-01T00:00:00+02:00')}`);
+    for (const res of [byDates, byMonth, byInstants]) expect(res.status).toBe(200);
+    expect(byMonth.body.slots).toEqual(byDates.body.slots);
+    expect(byMonth.body.weekly).toEqual(byDates.body.weekly);
+    expect(byInstants.body.slots).toEqual(byDates.body.slots);
+    expect(byInstants.body.weekly).toEqual(byDates.body.weekly);
   });
 
   it('refusals name the field', async () => {
