@@ -22,6 +22,9 @@ import { reportsRouter } from './routes/reports';
 import { complaintsRouter } from './routes/complaints';
 import { inquiriesRouter } from './routes/inquiries';
 import { complaintReportsRouter } from './routes/complaint-reports';
+import { auditTrail } from './audit';
+import { privacyRouter } from './routes/privacy';
+import { auditRouter } from './routes/audit';
 
 export interface AppDeps {
   db: Db;
@@ -57,6 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const api = express.Router();
   api.use(authenticate(createApiKeyStore(deps.db)));
+  api.use(auditTrail(deps));
   api.use(meRouter());
   api.use(servicesRouter(deps));
   // lifecycle routers: one line each
@@ -70,6 +74,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(complaintsRouter(deps));
   api.use(inquiriesRouter(deps));
   api.use(complaintReportsRouter(deps));
+  api.use(privacyRouter(deps));
+  api.use(auditRouter(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);
