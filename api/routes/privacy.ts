@@ -51,7 +51,7 @@ export function privacyRouter(deps: AppDeps): Router {
     const entityOf: Record<string, string> = { contacts: 'contact', escalations: 'escalation', missedCalls: 'missed_call', complaints: 'complaint', inquiries: 'inquiry', renewals: 'renewal' };
     for (const [kind, ids] of Object.entries(data.recordIds)) for (const id of ids) records.push([entityOf[kind] ?? kind, id]);
     await audit.record(auditEntries(req, 'export', records));
-    res.json({ subject: data.subject, exportedAt: new Date().toISOString(), ...data.records });
+    res.json({ subject: { kind: data.subject.kind }, exportedAt: new Date().toISOString(), ...data.records });
   });
 
   return router;
