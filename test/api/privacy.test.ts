@@ -204,6 +204,14 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
     exportRowsBefore = csv.text.trim().split(/\r?\n/).length;
     expect(csv.text).toContain(person.taxCode);
 
+    // A kind of record the privacy registry does not know yet (another module's table): the erasure's safety net.
+    await stack.db.schema.createTable('later_kind_records', (t) => {
+      t.text('id').primary();
+      t.text('notes');
+      t.jsonb('data');
+    });
+    await stack.db('later_kind_records').insert({ id: 'L1', notes: `Richiamare ${person.email} (CF ${person.taxCode})`, data: JSON.stringify({ email: person.email.toUpperCase(), phone: person.phone }) });
+
     slaBefore = (await api.get('/reports/sla?month=2026-11&service=MCTC', keys.supervisor)).body;
     crmBefore = (await api.get(`/reports/crm?month=${thisMonth()}`, keys.supervisor)).body;
     expect(slaBefore).toMatchObject({ calls: { registered: 6 } });
@@ -255,6 +263,7 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
     expect(res.body.erased).toMatchObject({ contacts: 4, escalations: 1, missedCalls: 1, complaints: 1, renewals: 1 });
     expect(res.body.erased.history).toBeGreaterThan(0);
     expect(res.body.erased.sentEmails).toBeGreaterThan(0);
+    expect(res.body.erased.otherRecords).toBe(2);
     // The month's figures are unchanged by the erasure.
     expect((await api.get('/reports/sla?month=2026-11&service=MCTC', keys.supervisor)).body).toEqual(slaBefore);
     expect((await api.get(`/reports/crm?month=${thisMonth()}`, keys.supervisor)).body).toEqual(crmBefore);
