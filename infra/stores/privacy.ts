@@ -170,7 +170,7 @@ function saltOf(db: Db): Promise<string> {
 const hmac = (salt: string, kind: SubjectKind, normalized: string) => createHmac('sha256', salt).update(`${kind}:${normalized}`).digest('hex');
 
 /** Anonymises the given records of one kind and their history rows. */
-async function anonymiseKind(trx: Knex, k: PersonalKind, ids: string[]): Promise<{ records: number; history: number }> {
+async function anonymiseKind(trx: Knex, k: PersonalKind, ids: string[], onlySeq?: number): Promise<{ records: number; history: number }> {
   if (ids.length === 0) return { records: 0, history: 0 };
   const sets: string[] = [
     ...k.text.map((c) => `${c} = case when ${c} is null then null else '${ERASED_TEXT}' end`),
@@ -190,11 +190,13 @@ async function anonymiseKind(trx: Knex, k: PersonalKind, ids: string[]): Promise
     }
     count = Math.max(count, rows.length);
   }
-  return { records: count, history: await anonymiseHistory(trx, k.entityType, ids) };
+  return { records: count, history: await anonymiseHistory(trx, k.entityType, ids, onlySeq) };
 }
 
-async function anonymiseHistory(trx: Knex, entityType: string, ids: string[]): Promise<number> {
-  const rows = (await trx('history').where('entity_type', entityType).whereIn('entity_id', ids).select('id', 'payload')) as { id: string; payload: unknown }[];
+async function anonymiseHistory(trx: Knex, entityType: string, ids: string[], onlySeq?: number): Promise<number> {
+  const query = trx('history').where('entity_type', entityType).whereIn('entity_id', ids);
+  if (onlySeq !== undefined) query.where('seq', onlySeq);
+  const rows = (await query.select('id', 'payload')) as { id: string; payload: unknown }[];
   for (const row of rows) {
     const scrubbed = JSON.stringify(scrubJson(row.payload));
     if (scrubbed !== JSON.stringify(row.payload)) await trx('history').where({ id: row.id }).update({ payload: scrubbed });
@@ -322,37 +324,42 @@ export function createPrivacyStore(db: Db): PrivacyStore {
 
     async erase(subject) {
       const salt = await saltOf(db);
-      return db.transaction(async (trx) => {
+      // 1. Mark the records and the person, and commit: every transition that checks from now on sees them.
+      const { ids, identifiers, literals } = await db.transaction(async (trx) => {
+        const found = await findRecords(subject, trx);
+        for (const k of PERSONAL_KINDS) {
+          if (found.ids[k.kind].length === 0) continue;
+          await trx('erased_records')
+            .insert(found.ids[k.kind].map((id) => ({ entity_type: k.entityType, entity_id: id, reason: 'erasure' })))
+            .onConflict(['entity_type', 'entity_id'])
+            .ignore();
+        }
+        const subjects = [
+          ...[...found.identifiers.emails].map((v) => ({ kind: 'email', subject_hash: hmac(salt, 'email', v) })),
+          ...[...found.identifiers.phones].map((v) => ({ kind: 'phone', subject_hash: hmac(salt, 'phone', v) })),
+          ...[...found.identifiers.taxCodes].map((v) => ({ kind: 'taxCode', subject_hash: hmac(salt, 'taxCode', v) })),
+        ];
+        if (subjects.length > 0) await trx('erased_subjects').insert(subjects).onConflict('subject_hash').merge({ erased_at: trx.fn.now() });
+        return found;
+      });
+      // 2. A barrier: transitions that checked before the marks were committed have committed too.
+      //    It holds no row lock, so it cannot deadlock with a transition waiting for it.
+      await db.transaction(async (trx) => {
         await trx.raw('select pg_advisory_xact_lock(?)', [ERASURE_LOCK]);
-        const { ids, identifiers, literals } = await findRecords(subject, trx);
+      });
+      // 3. Anonymise. A record's row first: that waits for a transition still writing it, so its
+      //    history row is committed (and visible) by the time the history is anonymised.
+      return db.transaction(async (trx) => {
         const erased: Record<string, number> = { history: 0 };
         const entityIds: string[] = [];
         for (const k of PERSONAL_KINDS) {
-          const kindIds = ids[k.kind];
-          const done = await anonymiseKind(trx, k, kindIds);
+          const done = await anonymiseKind(trx, k, ids[k.kind]);
           erased[k.kind] = done.records;
           erased.history += done.history;
-          entityIds.push(...kindIds);
-          if (kindIds.length > 0) {
-            await trx('erased_records')
-              .insert(kindIds.map((id) => ({ entity_type: k.entityType, entity_id: id, reason: 'erasure' })))
-              .onConflict(['entity_type', 'entity_id'])
-              .ignore();
-          }
+          entityIds.push(...ids[k.kind]);
         }
         erased.sentEmails = await anonymiseSentEmails(trx, entityIds, [...identifiers.emails]);
         erased.otherRecords = await scrubOtherTables(trx, [...literals]);
-        const subjects = [
-          ...[...identifiers.emails].map((v) => ({ kind: 'email', hash: hmac(salt, 'email', v) })),
-          ...[...identifiers.phones].map((v) => ({ kind: 'phone', hash: hmac(salt, 'phone', v) })),
-          ...[...identifiers.taxCodes].map((v) => ({ kind: 'taxCode', hash: hmac(salt, 'taxCode', v) })),
-        ];
-        if (subjects.length > 0) {
-          await trx('erased_subjects')
-            .insert(subjects.map((s) => ({ subject_hash: s.hash, kind: s.kind })))
-            .onConflict('subject_hash')
-            .merge({ erased_at: trx.fn.now() });
-        }
         return erased;
       });
     },
@@ -433,17 +440,20 @@ export function createPrivacyStore(db: Db): PrivacyStore {
  */
 export async function keepErasedRecordsErased(
   trx: Knex,
-  input: { entityType: string; entityId: string; projection?: { table: string; row: Record<string, unknown> } },
+  input: { entityType: string; entityId: string; seq: number; projection?: { table: string; row: Record<string, unknown> } },
 ): Promise<void> {
   const k = kindByEntity.get(input.entityType);
   if (!k) return;
+  // Shared: waits only while an erasure's barrier runs (see erase()); transitions never wait for each other.
   await trx.raw('select pg_advisory_xact_lock_shared(?)', [ERASURE_LOCK]);
   const parentId = k.parent && input.projection ? input.projection.row[k.parent.column] : undefined;
   const keys: [string, string][] = [[k.entityType, input.entityId]];
   if (k.parent && typeof parentId === 'string') keys.push([k.parent.entityType, parentId]);
   const hit = await trx('erased_records').whereIn(['entity_type', 'entity_id'], keys).first('reason');
   if (!hit) return;
-  await anonymiseKind(trx, k, [input.entityId]);
+  // Only what this transaction wrote (its row, its history row): an erasure running meanwhile
+  // anonymises the rest, and neither then waits for a row the other holds.
+  await anonymiseKind(trx, k, [input.entityId], input.seq);
   await anonymiseSentEmails(trx, [input.entityId], []);
   await trx('erased_records').insert({ entity_type: k.entityType, entity_id: input.entityId, reason: hit.reason }).onConflict(['entity_type', 'entity_id']).ignore();
 }
