@@ -336,3 +336,23 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
     expect(audit.body.items.map((e: { action: string; keyName: string }) => [e.action, e.keyName])).toContainEqual(['erase', 'Responsabile privacy']);
   });
 });
+
+describe('an erasure while the workflows of the person are being changed', () => {
+  it('neither deadlocks nor leaves the person behind', async () => {
+    const someone = { surname: 'Quarantotti', name: 'Ermenegilda', email: 'ermenegilda.q@example.org' };
+    const created = await Promise.all(
+      Array.from({ length: 8 }, () => api.post('/contacts', keys.operator, { service: 'MCTC', channel: 'web', caller: someone, reason: 'Domanda di Ermenegilda Quarantotti' })),
+    );
+    expect(created.map((r) => r.status)).toEqual(Array(8).fill(201));
+    const changes = created.map((c, i) =>
+      i % 2 === 0
+        ? api.post(`/contacts/${c.body.id}/resolve`, keys.operator, { answer: 'Risposta per Ermenegilda Quarantotti' })
+        : api.post(`/contacts/${c.body.id}/escalate`, keys.operator, { office: 'MCTC-VEICOLI', note: 'Nota su Quarantotti' }),
+    );
+    const [erasure, ...answers] = await Promise.all([api.post('/privacy/erasure', keys.admin, { email: someone.email }), ...changes]);
+    expect(erasure.status).toBe(200);
+    expect(answers.every((r) => r.status < 300)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500)); // the workflows' last records and emails
+    expect(await columnsHolding([someone.surname, someone.name, someone.email])).toEqual([]);
+  });
+});
