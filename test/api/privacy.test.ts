@@ -11,6 +11,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { fastCatalog, startStack, Stack } from '../support/harness';
 import { taxCodeCheckChar } from '../../domain/tax-code';
+import { sqlNormalizedPhone } from '../../domain/privacy';
 
 jest.setTimeout(120_000);
 
@@ -354,5 +355,23 @@ describe('an erasure while the workflows of the person are being changed', () =>
     expect(answers.every((r) => r.status < 300)).toBe(true);
     await new Promise((r) => setTimeout(r, 1500)); // the workflows' last records and emails
     expect(await columnsHolding([someone.surname, someone.name, someone.email])).toEqual([]);
+  });
+});
+
+it('finds a person through indexes, not by reading every contact', async () => {
+  // The lookups of infra/stores/privacy.ts, planned with sequential scans priced out: each uses its index.
+  const plans: [string, string][] = [
+    [`select id from contacts where lower(caller->>'email') = any(array['x@example.org'])`, 'contacts_caller_email_idx'],
+    [`select id from contacts where ${sqlNormalizedPhone(`caller->>'phone'`)} = any(array['3331234567'])`, 'contacts_caller_phone_idx'],
+    [`select id from complaints where lower(requester->>'email') = any(array['x@example.org'])`, 'complaints_requester_email_idx'],
+    [`select id from missed_calls where ${sqlNormalizedPhone('callback_phone')} = any(array['3331234567'])`, 'missed_calls_callback_phone_idx'],
+    [`select id from renewals where upper(tax_code) = any(array['X'])`, 'renewals_upper_tax_code_idx'],
+  ];
+  await stack.db.transaction(async (trx) => {
+    await trx.raw('set local enable_seqscan = off');
+    for (const [sql, index] of plans) {
+      const { rows } = await trx.raw(`explain ${sql}`);
+      expect(rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n')).toContain(index);
+    }
   });
 });
