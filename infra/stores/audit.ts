@@ -32,19 +32,27 @@ export function createAuditStore(db: Db): AuditStore {
   return {
     async record(entries) {
       if (entries.length === 0) return;
-      await db('audit_log').insert(
-        entries.map((e) => ({
-          key_id: e.keyId,
-          key_name: e.keyName,
-          key_role: e.keyRole,
-          key_office: e.keyOffice,
-          action: e.action,
-          entity_type: e.entityType,
-          entity_id: e.entityId,
-          method: e.method,
-          path: e.path,
-        })),
-      );
+      const rows = entries.map((e) => ({
+        key_id: e.keyId,
+        key_name: e.keyName,
+        key_role: e.keyRole,
+        key_office: e.keyOffice,
+        action: e.action,
+        entity_type: e.entityType,
+        entity_id: e.entityId,
+        method: e.method,
+        path: e.path,
+      }));
+      if (entries.some((e) => e.action !== 'read')) {
+        await db('audit_log').insert(rows);
+        return;
+      }
+      // Reads do not wait for the WAL flush: audited in a fraction of a millisecond instead of a disk
+      // sync. A crash of PostgreSQL itself may lose the last instant's read entries, never a change's.
+      await db.transaction(async (trx) => {
+        await trx.raw('set local synchronous_commit = off');
+        await trx('audit_log').insert(rows);
+      });
     },
     async list({ entityType, entityId, limit, offset }) {
       const rows = (await db('audit_log').where({ entity_type: entityType, entity_id: entityId }).orderBy([{ column: 'at' }, { column: 'id' }]).limit(limit).offset(offset)) as Row[];
