@@ -225,8 +225,10 @@ async function anonymiseSentEmails(trx: Knex, entityIds: string[], emails: strin
 async function scrubOtherTables(trx: Knex, literals: string[]): Promise<number> {
   if (literals.length === 0) return 0;
   const { rows } = await trx.raw(
-    `select table_name, column_name, data_type from information_schema.columns
-      where table_schema = current_schema() and data_type in ('text', 'character varying', 'jsonb', 'json')`,
+    `select c.table_name, c.column_name, c.data_type
+       from information_schema.columns c
+       join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+      where c.table_schema = current_schema() and c.data_type in ('text', 'character varying', 'jsonb', 'json')`,
   );
   const pattern = literals.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   let count = 0;
