@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../infra/db';
 import { createHistoryStore } from '../infra/stores/history';
+import { keepErasedRecordsErased } from '../infra/stores/privacy';
 import type { Actor } from '../workflows/definitions';
 
 /** Tables a workflow may project its state into; each has `id text primary key` and `version integer`. */
@@ -49,6 +50,7 @@ export async function recordTransition(db: Db, input: RecordTransitionInput): Pr
         .merge(columns)
         .where(`${table}.version`, '<', input.seq);
     }
+    await keepErasedRecordsErased(trx, input);
   });
 }
 

@@ -7,6 +7,8 @@ import { createDbActivities } from './db';
 import { createExportActivities } from './export';
 import { createNotifyActivities } from './notify';
 import { nonRetryableOnBadData } from './pg-errors';
+import { createPrivacyActivities } from './privacy';
+import { createPrivacyStore } from '../infra/stores/privacy';
 
 export interface ActivityDeps {
   db: Db;
@@ -25,7 +27,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities({ mailer: deps.mailer, sentEmails }),
     ...createDbActivities({ db: deps.db }),
     ...createExportActivities({ db: deps.db, mailer: deps.mailer, sentEmails, catalog: deps.catalog, sendEmpty: deps.settings.renewalsSendEmpty }),
-    ...createNotifyActivities({ mailer: deps.mailer, sentEmails }),
+    ...createNotifyActivities({ mailer: deps.mailer, sentEmails, privacy: createPrivacyStore(deps.db) }),
+    ...createPrivacyActivities({ db: deps.db }),
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };
     },

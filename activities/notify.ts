@@ -4,6 +4,8 @@ import { contactTemplates } from './templates/contacts';
 import { missedCallTemplates } from './templates/missed-calls';
 import { complaintTemplates } from './templates/complaints';
 import { sendEmailOnce, MailDeps, SendEmailResult } from './mail';
+import { withoutErasedRecipients, SuppressedEmail } from './privacy';
+import type { PrivacyStore } from '../infra/stores/privacy';
 
 /** Every template an activity can render; workflows name one and pass its data. */
 const templates = { ...contactTemplates, ...missedCallTemplates, ...complaintTemplates } as const;
@@ -26,10 +28,12 @@ export function renderTemplate<T extends TemplateName>(template: T, data: Templa
   return render(data);
 }
 
-export function createNotifyActivities(deps: MailDeps) {
+export function createNotifyActivities(deps: MailDeps & { privacy?: PrivacyStore }) {
   return {
     /** Renders an Italian template (text + HTML) and sends it once per key. */
-    async notify<T extends TemplateName>(input: NotifyInput<T>): Promise<SendEmailResult> {
+    async notify<T extends TemplateName>(notifyInput: NotifyInput<T>): Promise<SendEmailResult | SuppressedEmail> {
+      const { input, suppressed } = await withoutErasedRecipients(deps.privacy, notifyInput);
+      if (suppressed) return suppressed;
       const email = renderTemplate(input.template, input.data);
       return sendEmailOnce(deps, { key: input.key, to: input.to, cc: input.cc, ...email });
     },

@@ -26,6 +26,9 @@ import { complaintsRouter } from './routes/complaints';
 import { inquiriesRouter } from './routes/inquiries';
 import { complaintReportsRouter } from './routes/complaint-reports';
 import { workforceRouter } from './routes/workforce';
+import { auditTrail } from './audit';
+import { privacyRouter } from './routes/privacy';
+import { auditRouter } from './routes/audit';
 
 export interface AppDeps {
   db: Db;
@@ -112,6 +115,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   const api = express.Router();
   api.use(failedAuthLimiter());
   api.use(authenticate(deps.stores.apiKeys));
+  api.use(auditTrail(deps));
   api.use(meRouter());
   api.use(servicesRouter(deps));
   // lifecycle routers: one line each
@@ -126,6 +130,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   api.use(inquiriesRouter(deps));
   api.use(complaintReportsRouter(deps));
   api.use(workforceRouter(deps));
+  api.use(privacyRouter(deps));
+  api.use(auditRouter(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -6,6 +6,8 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
+const retentionDays = (days: number) => z.coerce.number().int().min(0).max(36500).default(days);
+
 const configSchema = z.object({
   DATA_DIR: z.string().default(path.join(process.cwd(), '.data')),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -46,6 +48,17 @@ const configSchema = z.object({
       if (t === 'true') return true;
       return /^\d+$/.test(t) ? Number(t) : t;
     }),
+  /** Retention (infra/retention-schedule.ts): days a closed record is kept before it is anonymised; 0 = no limit. */
+  RETENTION_CRON: z.string().default('15 2 * * *'),
+  RETENTION_ZONE: z.string().default('Europe/Rome'),
+  RETENTION_DAYS_CONTACTS: retentionDays(730),
+  RETENTION_DAYS_ESCALATIONS: retentionDays(730),
+  RETENTION_DAYS_MISSED_CALLS: retentionDays(365),
+  RETENTION_DAYS_COMPLAINTS: retentionDays(1825),
+  RETENTION_DAYS_INQUIRIES: retentionDays(1825),
+  RETENTION_DAYS_RENEWALS: retentionDays(365),
+  RETENTION_DAYS_SENT_EMAILS: retentionDays(365),
+  RETENTION_DAYS_AUDIT: retentionDays(1825),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -5,3 +5,4 @@ export { contactWorkflow } from './contact';
 export { escalationWorkflow } from './escalation';
 export { complaintWorkflow } from './complaint';
 export { missedCallWorkflow } from './missed-call';
+export { retentionWorkflow } from './retention';
