@@ -3,6 +3,12 @@
  * how a free-form JSON value (history payloads, caller/requester objects) is anonymised.
  */
 
+/** Kinds of record a retention duration applies to (RETENTION_DAYS_<KIND>). */
+export const RETENTION_KINDS = ['contacts', 'escalations', 'missedCalls', 'complaints', 'inquiries', 'renewals', 'sentEmails', 'audit'] as const;
+export type RetentionKind = (typeof RETENTION_KINDS)[number];
+/** Days a closed record of each kind is kept before it is anonymised (audit rows: deleted). */
+export type RetentionDays = Record<RetentionKind, number>;
+
 export const SUBJECT_KINDS = ['email', 'phone', 'taxCode'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 

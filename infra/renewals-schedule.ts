@@ -3,7 +3,8 @@
  * every worker start converges it to the configuration, and two workers starting together neither
  * fail nor create two schedules (the schedule id is fixed).
  */
-import { Client, ScheduleAlreadyRunning, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
+import { Client, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ensureSchedule } from './schedules';
 import type { ServiceCatalog } from '../domain/catalog';
 import { renewalsServiceOf } from '../domain/renewals';
 import type { Config } from './config';
@@ -46,17 +47,7 @@ function scheduleOptions(s: RenewalsScheduleSettings): Omit<ScheduleOptions, 'sc
 
 /** Creates the schedule, or brings an existing one up to date with the configuration. */
 export async function ensureRenewalsExportSchedule(client: Client, s: RenewalsScheduleSettings): Promise<'created' | 'updated'> {
-  const scheduleId = s.scheduleId ?? RENEWALS_EXPORT_SCHEDULE_ID;
-  const options = scheduleOptions(s);
-  try {
-    await client.schedule.create({ scheduleId, ...options });
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  // Keeps the schedule's state (pause, notes, recent actions) and replaces what configuration owns.
-  await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, ...options, policies: { ...previous.policies, ...options.policies } }));
-  return 'updated';
+  return ensureSchedule(client, s.scheduleId ?? RENEWALS_EXPORT_SCHEDULE_ID, scheduleOptions(s));
 }
 
 /** Worker start: connects a client, converges the schedule, and disconnects. */

@@ -3,22 +3,27 @@
  * the renewals export's): the retention durations of the configuration travel in the schedule's
  * action, so a worker started with new durations converges the schedule to them.
  */
-import { Client, ScheduleAlreadyRunning, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
+import { Client, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
+import type { RetentionDays } from '../domain/privacy';
+import { ensureSchedule } from './schedules';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { connectClient } from './temporal';
-import { RETENTION_SCHEDULE_ID, RETENTION_SCHEDULE_WORKFLOW_ID, RetentionInput } from '../workflows/retention-contract';
+
+export const RETENTION_SCHEDULE_ID = 'retention';
+/** Prefix of the workflows the schedule starts; the server appends the scheduled time. */
+export const RETENTION_SCHEDULE_WORKFLOW_ID = 'retention:scheduled';
 
 export interface RetentionScheduleSettings {
   taskQueue: string;
   cron: string;
   zone: string;
-  days: RetentionInput['days'];
+  days: RetentionDays;
   scheduleId?: string;
 }
 
 /** The retention durations per kind, from RETENTION_DAYS_<KIND>. */
-export function retentionDaysOf(config: Config): RetentionInput['days'] {
+export function retentionDaysOf(config: Config): RetentionDays {
   return {
     contacts: config.RETENTION_DAYS_CONTACTS,
     escalations: config.RETENTION_DAYS_ESCALATIONS,
@@ -32,7 +37,8 @@ export function retentionDaysOf(config: Config): RetentionInput['days'] {
 }
 
 function scheduleOptions(s: RetentionScheduleSettings): Omit<ScheduleOptions, 'scheduleId'> {
-  const input: RetentionInput = { days: s.days };
+  // The input of retentionWorkflow, named by type: infra/ does not import workflows/.
+  const input = { days: s.days };
   return {
     spec: { cronExpressions: [s.cron], timezone: s.zone },
     action: { type: 'startWorkflow', workflowType: 'retentionWorkflow', workflowId: RETENTION_SCHEDULE_WORKFLOW_ID, taskQueue: s.taskQueue, args: [input] },
@@ -43,16 +49,7 @@ function scheduleOptions(s: RetentionScheduleSettings): Omit<ScheduleOptions, 's
 
 /** Creates the schedule, or brings an existing one up to date with the configuration. */
 export async function ensureRetentionSchedule(client: Client, s: RetentionScheduleSettings): Promise<'created' | 'updated'> {
-  const scheduleId = s.scheduleId ?? RETENTION_SCHEDULE_ID;
-  const options = scheduleOptions(s);
-  try {
-    await client.schedule.create({ scheduleId, ...options });
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, ...options, policies: { ...previous.policies, ...options.policies } }));
-  return 'updated';
+  return ensureSchedule(client, s.scheduleId ?? RETENTION_SCHEDULE_ID, scheduleOptions(s));
 }
 
 /** Worker start: connects a client, converges the schedule, and disconnects. */

@@ -1,13 +1,14 @@
 /**
- * The retention workflow's contract (pure: imported by the worker's schedule setup and activities).
+ * The retention workflow's contract (pure: imported by the workflow, its activities and tests).
  * Kinds: contacts, escalations, missedCalls, complaints, inquiries, renewals, sentEmails, audit.
  */
-export const RETENTION_KINDS = ['contacts', 'escalations', 'missedCalls', 'complaints', 'inquiries', 'renewals', 'sentEmails', 'audit'] as const;
-export type RetentionKind = (typeof RETENTION_KINDS)[number];
+import { RETENTION_KINDS, type RetentionDays, type RetentionKind } from '../domain/privacy';
+
+export { RETENTION_KINDS, type RetentionKind };
 
 export interface RetentionInput {
   /** Days a closed record of each kind is kept before it is anonymised (audit rows: deleted). */
-  days: Record<RetentionKind, number>;
+  days: RetentionDays;
   /** Records per activity call. */
   batchSize?: number;
 }
@@ -30,7 +31,4 @@ export interface ApplyRetentionResult {
   more: boolean;
 }
 
-export const RETENTION_SCHEDULE_ID = 'retention';
-/** Prefix of the workflows the schedule starts; the server appends the scheduled time. */
-export const RETENTION_SCHEDULE_WORKFLOW_ID = 'retention:scheduled';
 export const retentionWorkflowId = (date: string) => `retention:${date}`;
