@@ -8,6 +8,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { FORBIDDEN, INVALID_INPUT, INVALID_TRANSITION } from '../workflows/definitions';
+import { BAD_DATA } from '../activities/pg-errors';
 
 export interface FieldError {
   field: string;
@@ -72,10 +73,10 @@ export function isOutage(err: unknown): boolean {
   return false;
 }
 
-/** A PostgreSQL data exception (class 22: bad encoding, value out of range) that validation let through. */
-function isPgDataException(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && 'severity' in (err as object);
+/** The SQLSTATE class of a PostgreSQL error ('22' data exception, '23' integrity violation), if it is one. */
+function pgErrorClass(err: unknown): string | undefined {
+  const e = err as { code?: unknown; severity?: unknown } | null;
+  return e && typeof e.code === 'string' && typeof e.severity === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code.slice(0, 2) : undefined;
 }
 
 function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
@@ -103,6 +104,8 @@ export function toProblem(err: unknown): Problem {
     const failure = applicationFailureOf(err);
     if (failure?.type === INVALID_TRANSITION) return new Problem(409, 'Conflict', failure.message);
     if (failure?.type === FORBIDDEN) return new Problem(403, 'Forbidden', failure.message);
+    // An activity's database refused a value that passed validation: bad input, not a server fault.
+    if (failure?.type === BAD_DATA) return new Problem(400, 'Bad Request', 'A value of the request cannot be stored');
     if (failure?.type === INVALID_INPUT) {
       const details = failure.details?.[0] as { field?: string } | undefined;
       return new Problem(400, 'Bad Request', failure.message, details?.field ? [{ field: details.field, message: failure.message }] : undefined);
@@ -112,7 +115,9 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof WorkflowExecutionAlreadyStartedError) return new Problem(409, 'Conflict', 'Already started');
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return new Problem(503, 'Service Unavailable', 'The workflow did not answer in time; retry');
   if (isOutage(err)) return new Problem(503, 'Service Unavailable', 'A backing service (database or workflow engine) is unreachable; retry later');
-  if (isPgDataException(err)) return new Problem(400, 'Bad Request', 'A value of the request cannot be stored (invalid characters or out of range)');
+  if (pgErrorClass(err) === '22') return new Problem(400, 'Bad Request', 'A value of the request cannot be stored (invalid characters or out of range)');
+  // A unique or reference check lost a race with another request: the stored state decides.
+  if (pgErrorClass(err) === '23') return new Problem(409, 'Conflict', 'The request conflicts with stored data; read it again');
   return new Problem(500, 'Internal Server Error', 'An unexpected error occurred');
 }
 

@@ -146,7 +146,8 @@ const ENDPOINTS: Endpoint[] = [
 // ---- hostile values -------------------------------------------------------------------------
 const CONTROL = ['\u0000', '\u0001', '\u0007', '\u0008', '\u000b', '\u000c', '\u001b', '\u001f', '\u007f', '\u0085', '\u009b'];
 const controlText = fc.tuple(fc.string({ maxLength: 20 }), fc.constantFrom(...CONTROL), fc.string({ maxLength: 20 })).map(([a, c, b]) => `${a}${c}${b}`);
-const hugeText = fc.integer({ min: 100_001, max: 300_000 }).map((n) => 'Ab'.repeat(n));
+// Over every cap of the contract (20,000 characters at most), small enough to keep the run fast.
+const hugeText = fc.integer({ min: 10_001, max: 40_000 }).map((n) => 'Ab'.repeat(n));
 const hugeNumber = fc.constantFrom(1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, -1, -2_147_483_649, 1.5, 2 ** 64);
 const wrongType = (kind: Kind, nullable?: boolean) =>
   fc.constantFrom<unknown>(
@@ -197,7 +198,7 @@ function mutationsFor(e: Endpoint): fc.Arbitrary<Mutation> {
     for (const field of e.fields ?? []) options.push(hostileFor(field).map((value) => ({ type: 'field' as const, field, value })));
     options.push(fc.constantFrom('admin', 'status', 'id', '__proto__x', 'actor', 'extra').map((key) => ({ type: 'extra' as const, key })));
     options.push(fc.constant({ type: 'array-body' as const }));
-    options.push(fc.constantFrom('{"a":', '{"a":1,}', "{'a':1}", '[1,2', '{"a":"\\u00"}', 'null x', '\u0000{}', `${'['.repeat(50_000)}${']'.repeat(50_000)}`, `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`).map((text) => ({ type: 'bad-json' as const, text })));
+    options.push(fc.constantFrom('{"a":', '{"a":1,}', "{'a':1}", '[1,2', '{"a":"\\u00"}', 'null x', '\u0000{}', `${'['.repeat(5_000)}${']'.repeat(5_000)}`, `${'{"a":'.repeat(1_000)}1${'}'.repeat(1_000)}`).map((text) => ({ type: 'bad-json' as const, text })));
     if (e.bodyRequired) options.push(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'application/json; charset=latin1').map((contentType) => ({ type: 'content-type' as const, contentType })));
     if (e.path === '/contacts' || e.path === '/renewals' || e.path === '/complaints') {
       options.push(fc.constantFrom('a b', 'x'.repeat(201), 'clé', '').map((value) => ({ type: 'idempotency-header' as const, value })));
