@@ -6,6 +6,8 @@ import { createMailActivities } from './mail';
 import { createDbActivities } from './db';
 import { createExportActivities } from './export';
 import { createNotifyActivities } from './notify';
+import { createCatalogActivities } from './catalog';
+import { createCatalogVersionStore } from '../infra/stores/catalog-versions';
 
 export interface ActivityDeps {
   db: Db;
@@ -25,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDbActivities({ db: deps.db }),
     ...createExportActivities({ db: deps.db, mailer: deps.mailer, sentEmails, catalog: deps.catalog, sendEmpty: deps.settings.renewalsSendEmpty }),
     ...createNotifyActivities({ mailer: deps.mailer, sentEmails }),
+    ...createCatalogActivities({ catalog: deps.catalog, versions: createCatalogVersionStore(deps.db) }),
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };
     },

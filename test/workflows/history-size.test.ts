@@ -67,7 +67,7 @@ it('keeps the history of every contact short', async () => {
   const missedChild = await finishedEvents(`missed-call:${form.id}`, 'missed-call-called-back.json');
 
   const figures = { firstLevel, escalated: escalatedParent + escalationChild, missedCall: missedParent + missedChild };
-  console.log(`history events per contact: ${JSON.stringify(figures)}`); // eslint-disable-line no-console
+  console.log(`history events per contact: ${JSON.stringify(figures)}`);
   expect(figures.firstLevel).toBeLessThanOrEqual(Number(process.env.MAX_FIRST_LEVEL_EVENTS ?? 1000));
   expect(figures.escalated).toBeLessThanOrEqual(Number(process.env.MAX_ESCALATED_EVENTS ?? 1000));
 });
