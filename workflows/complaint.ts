@@ -348,7 +348,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
 
   // Closed once the response's email is done: delivered, or failed for good (then logged), never
   // left open waiting for it.
-  const delivered = responseMail ? await responseMail : false;
+  await condition(() => responseMail !== null);
+  const delivered = await (responseMail as Promise<boolean> | null);
   s.status = 'closed';
   s.closedAt = Date.now();
   await record('closed', SYSTEM_ACTOR, { outcome: s.outcome, ...(requesterEmail ? { emailed: delivered } : {}) });

@@ -107,6 +107,9 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
   const mustBeOwnOffice = (actor: Actor) => {
     if (actor.role === 'office' && actor.office !== s.office) throw forbidden(`escalation ${input.id} belongs to office ${s.office}`);
   };
+  const mustBeOfficeOfService = (office: string) => {
+    if (!service.offices.some((o) => o.code === office)) throw refuse(`office ${office} is not an office of service ${service.code}`);
+  };
   const officeAction = {
     validator: ({ actor }: { actor: Actor }) => {
       mustBeActive();
@@ -171,6 +174,9 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
   setHandler(
     reassignEscalationUpdate,
     async ({ office, actor }) => {
+      await condition(() => loaded);
+      mustBeOfficeOfService(office);
+      mustBeActive();
       const from = s.office;
       const now = Date.now();
       s.office = office;
@@ -188,8 +194,8 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
     {
       validator: ({ office }) => {
         mustBeActive();
-        if (!loaded) throw refuse(`escalation ${input.id} is still opening`);
-        if (!service.offices.some((o) => o.code === office)) throw refuse(`office ${office} is not an office of service ${service.code}`);
+        // Right after the opening the rules may still be on their way: the handler checks then.
+        if (loaded) mustBeOfficeOfService(office);
         if (office === s.office) throw refuse(`escalation ${input.id} is already with office ${office}`);
       },
     },

@@ -194,7 +194,7 @@ async function registerTestNamespace(connection: Connection): Promise<string> {
 }
 
 /** The lifecycles' search attributes in a namespace (the dev server's flag covers only its own). */
-async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
   const KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
   const searchAttributes = Object.fromEntries(Object.values(SEARCH_ATTRIBUTES).map((name) => [name, KEYWORD]));
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
@@ -220,6 +220,7 @@ export interface TimeSkippingStack extends Stack {
 /** The stack on Temporal's time-skipping test server (from .venv), one server per test file. */
 export async function startTimeSkippingStack(opts: StackOptions = {}): Promise<TimeSkippingStack> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } } });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const stack = await assemble(opts, { client: env.client, nativeConnection: env.nativeConnection, namespace: env.namespace ?? 'default' }, () => env.teardown());
   return { ...stack, env };
 }
