@@ -7,15 +7,14 @@
  * when a deadline passes, the supervisor is told and the escalation is flagged, and stays open.
  * Every action is an update whose validator refuses impossible transitions synchronously.
  */
-import { ParentClosePolicy, allHandlersFinished, condition, proxyActivities, setHandler, startChild } from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Transition } from '../activities/db';
 import { BusinessCalendar, reminderInstant } from '../domain/business-calendar';
 import type { Service } from '../domain/catalog';
 import type { EscalationStatus, EscalationView } from '../domain/contacts';
 import { durableActivity } from './activity-options';
 import { Actor, SYSTEM_ACTOR, workflowId } from './common';
-import { DeadlineTimer, PlannedTimer, Rules, createRecorder, forbidden, refuse, rulesOf, searchAttributesOf } from './kit';
+import { DeadlineTimer, PlannedTimer, Rules, childOpening, createRecorder, forbidden, refuse, rulesOf } from './kit';
 import {
   EscalationInput,
   EscalationResult,
@@ -45,25 +44,14 @@ export function openEscalation(o: Omit<EscalationInput, 'openedAt' | 'takeCharge
     resolveDueAt: rules.calendar.addBusinessTime(now, rules.service.sla.resolve),
   };
   const view = escalationView(input, openedEscalation(input));
-  const transition: Transition = {
-    entityType: 'escalation',
-    entityId: input.id,
-    seq: 1,
-    action: 'opened',
-    actor: input.actor,
-    at: now,
-    payload: { office: input.office, note: input.note },
-    projection: { entity: 'escalation', view },
-  };
-  const start = () =>
-    startChild(escalationWorkflow, {
-      workflowId: workflowId.escalation(input.id),
-      args: [input],
-      // The escalation outlives nothing: it belongs to its contact.
-      parentClosePolicy: ParentClosePolicy.TERMINATE,
-      searchAttributes: searchAttributesOf(searchableOf(input, view)),
-    });
-  return { view, transition, start };
+  const opening = childOpening({
+    workflow: escalationWorkflow,
+    workflowId: workflowId.escalation(input.id),
+    input,
+    transition: { entityType: 'escalation', entityId: input.id, action: 'opened', actor: input.actor, at: now, payload: { office: input.office, note: input.note }, projection: { entity: 'escalation', view } },
+    searchable: searchableOf(input, view),
+  });
+  return { view, ...opening };
 }
 
 const searchableOf = (input: EscalationInput, v: Pick<EscalationView, 'office' | 'status'>) => ({ service: input.service, office: v.office, status: v.status });

@@ -3,7 +3,7 @@
  * a local activity: no extra workflow task per write), the refusals update validators throw, and
  * a re-plannable deadline timer.
  */
-import { ApplicationFailure, condition, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, condition, proxyLocalActivities, startChild, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Projection, Transition } from '../activities/db';
 import type { Actor } from '../domain/actor';
@@ -105,6 +105,30 @@ export function createRecorder(opts: RecorderOptions) {
 }
 
 export type Recorder = ReturnType<typeof createRecorder>;
+
+/**
+ * A child lifecycle's opening, done by its parent: the child's first transition (seq 1, written
+ * with the parent's in one transaction) and its start, with its search attributes. The child
+ * belongs to its parent (terminated with it).
+ */
+export function childOpening<I, R>(o: {
+  workflow: (input: I) => Promise<R>;
+  workflowId: string;
+  input: I;
+  transition: Omit<Transition, 'seq'>;
+  searchable: Searchable;
+}) {
+  return {
+    transition: { ...o.transition, seq: 1 } as Transition,
+    start: () =>
+      startChild(o.workflow, {
+        workflowId: o.workflowId,
+        args: [o.input],
+        parentClosePolicy: ParentClosePolicy.TERMINATE,
+        searchAttributes: searchAttributesOf(o.searchable),
+      } as never),
+  };
+}
 
 /** A timer the plan of which may change while it waits. */
 export interface PlannedTimer {

@@ -6,14 +6,13 @@
  * office `sla.reminderLead` before, and the supervisor is told when it is overdue; the form stays
  * open until the office records the callback's outcome.
  */
-import { ParentClosePolicy, allHandlersFinished, condition, proxyActivities, setHandler, startChild } from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Transition } from '../activities/db';
 import { reminderInstant } from '../domain/business-calendar';
 import type { CallbackOutcome, MissedCallView } from '../domain/contacts';
 import { durableActivity } from './activity-options';
 import { Actor, SYSTEM_ACTOR, workflowId } from './common';
-import { DeadlineTimer, PlannedTimer, Rules, createRecorder, forbidden, refuse, rulesOf, searchAttributesOf } from './kit';
+import { DeadlineTimer, PlannedTimer, Rules, childOpening, createRecorder, forbidden, refuse, rulesOf } from './kit';
 import { MissedCallInput, MissedCallResult, recordCallbackUpdate } from './missed-call.contract';
 
 const { notify } = proxyActivities<Activities>(durableActivity);
@@ -27,24 +26,14 @@ export function openMissedCall(o: Omit<MissedCallInput, 'createdAt' | 'dueAt'> &
   const now = Date.now();
   const input: MissedCallInput = { ...request, createdAt: now, dueAt: rules.calendar.addBusinessTime(now, rules.service.sla.callback) };
   const view = missedCallView(input, NEW_MISSED_CALL);
-  const transition: Transition = {
-    entityType: 'missed_call',
-    entityId: input.id,
-    seq: 1,
-    action: 'created',
-    actor: input.actor,
-    at: now,
-    payload: { office: input.office },
-    projection: { entity: 'missed_call', view },
-  };
-  const start = () =>
-    startChild(missedCallWorkflow, {
-      workflowId: workflowId.missedCall(input.id),
-      args: [input],
-      parentClosePolicy: ParentClosePolicy.TERMINATE,
-      searchAttributes: searchAttributesOf({ service: input.service, office: input.office, status: 'open' }),
-    });
-  return { view, transition, start };
+  const opening = childOpening({
+    workflow: missedCallWorkflow,
+    workflowId: workflowId.missedCall(input.id),
+    input,
+    transition: { entityType: 'missed_call', entityId: input.id, action: 'created', actor: input.actor, at: now, payload: { office: input.office }, projection: { entity: 'missed_call', view } },
+    searchable: { service: input.service, office: input.office, status: 'open' },
+  });
+  return { view, ...opening };
 }
 
 export async function missedCallWorkflow(input: MissedCallInput): Promise<MissedCallResult> {
