@@ -5,11 +5,10 @@
  */
 import { Client, ScheduleAlreadyRunning, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { ServiceCatalog } from '../domain/catalog';
-import { renewalsServiceOf } from '../domain/renewals';
+import { ScheduledRenewalsExportInput, renewalsServiceOf } from '../domain/renewals';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { connectClient } from './temporal';
-import type { ScheduledRenewalsExportInput } from '../workflows/renewals-export.contract';
 
 export const RENEWALS_EXPORT_SCHEDULE_ID = 'renewals-export';
 /** Prefix of the workflows the schedule starts; the server appends the scheduled time. */

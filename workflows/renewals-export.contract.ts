@@ -3,16 +3,8 @@ import { defineQuery } from '@temporalio/workflow';
 import type { CentreDeliveryStatus, ExportTrigger } from '../activities/export.contract';
 
 export type { CentreDeliveryStatus, ExportCentre, ExportTrigger } from '../activities/export.contract';
+export type { ScheduledRenewalsExportInput } from '../domain/renewals';
 
-/** Input of the schedule's action: no date, it comes from the action's scheduled time. */
-export interface ScheduledRenewalsExportInput {
-  service: string;
-  /** Zone of the schedule: the scheduled time's local date is the business date. */
-  zone: string;
-  catchUpDays: number;
-  /** Only to run the scheduled path for a given date by hand. */
-  date?: string;
-}
 export interface ScheduledRenewalsExportResult {
   scheduledDate: string;
   scheduledDateIsBusinessDay: boolean;

@@ -25,10 +25,10 @@ import {
   RenewalsExportInput,
   RenewalsExportProgress,
   RenewalsExportResult,
-  ScheduledRenewalsExportInput,
   ScheduledRenewalsExportResult,
   renewalsExportProgressQuery,
 } from './renewals-export.contract';
+import type { ScheduledRenewalsExportInput } from '../domain/renewals';
 
 const { planRenewalsExports, openRenewalsExport, closeRenewalsExport } = proxyActivities<Activities>(durableActivity);
 
