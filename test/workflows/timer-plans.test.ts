@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/activity';
 import { Worker } from '@temporalio/worker';
 import { TEMPORAL_TEST_SERVER } from '../../infra/temporal-binaries';
 import { fastCatalog, registerSearchAttributes, sampleCatalog, workflowBundle } from '../support/harness';
@@ -35,6 +36,8 @@ const catalog = fastCatalog({ takeCharge: 'PT4H', resolve: 'PT8H', reminderLead:
 const windowedCatalog = sampleCatalog();
 const catalogs = new Map([catalog, windowedCatalog].map((c) => [c.version, c]));
 const transitions: Transition[] = [];
+/** The fake relay refuses this address for good (a non-retryable failure). */
+const UNDELIVERABLE = 'nessuno@example.org';
 const emails: NotifyInput[] = [];
 
 const fakeActivities = {
@@ -45,6 +48,7 @@ const fakeActivities = {
     return catalogs.get(input.catalogVersion)!.service(input.service)!;
   },
   async notify(input: NotifyInput) {
+    if (input.to.includes(UNDELIVERABLE)) throw ApplicationFailure.nonRetryable('mailbox refused', 'NoRecipient');
     emails.push(input);
     return { status: 'sent' as const, messageId: `<${input.key}@test>` };
   },
@@ -176,12 +180,12 @@ describe('voicemail', () => {
 
 describe('complaint', () => {
   const settings = { ...complaintSettingsFor(catalog, 'complaint'), term: 'P10D', termMs: 10 * DAY };
-  async function register(reference: string) {
+  async function register(reference: string, requester: { name: string; email?: string; postalAddress?: string } = { name: 'Anna', postalAddress: 'Via Roma 1' }) {
     const registeredAt = await env.currentTimeMs();
     const handle = await env.client.workflow.start(complaintWorkflow, {
       taskQueue,
       workflowId: workflowId.complaint(reference),
-      args: [{ reference, kind: 'complaint', requester: { name: 'Anna', postalAddress: 'Via Roma 1' }, subject: 'Ritardo', body: 'Attendo da mesi', channel: 'letter', registeredAt, actor: system, settings }],
+      args: [{ reference, kind: 'complaint', requester, subject: 'Ritardo', body: 'Attendo da mesi', channel: 'letter', registeredAt, actor: system, settings }],
     });
     await handle.executeUpdate(registerComplaintUpdate, { args: [{}] });
     await handle.executeUpdate(takeChargeComplaintUpdate, { args: [{ actor: system }] });
@@ -214,5 +218,14 @@ describe('complaint', () => {
     await skip(2 * HOUR);
     await expectActions('REC-2026-900002', ['registered', 'taken-in-charge', 'info-requested', 'requester-info-received', 'deadline-warning']);
     await handle.terminate();
+  });
+
+  it('closes even when the response email fails for good', async () => {
+    const handle = await register('REC-2026-900003', { name: 'Anna', email: UNDELIVERABLE });
+    await handle.executeUpdate(respondUpdate, { args: [{ response: 'Risolto', actor: system }] });
+    expect(await handle.result()).toMatchObject({ reference: 'REC-2026-900003', outcome: 'answered' });
+    const closed = transitions.find((t) => t.entityId === 'REC-2026-900003' && t.action === 'closed');
+    expect(closed?.payload).toEqual({ outcome: 'answered', emailed: false });
+    expect(actionsOf('REC-2026-900003')).not.toContain('email-sent');
   });
 });
