@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { catalogWith, createTestDb, sampleCatalog, TestDb } from '../support/harness';
 import { createCatalogActivities, UNKNOWN_CATALOG_VERSION } from '../../activities/catalog';
 import { createCatalogVersionStore } from '../../infra/stores/catalog-versions';
+import type { Service } from '../../domain/catalog';
 
 let testDb: TestDb;
 beforeAll(async () => {
@@ -30,8 +31,8 @@ it('looks a service up in the worker catalog, in a kept older version, and refus
   await versions.save(before);
   const { serviceRules } = createCatalogActivities({ catalog: after, versions });
 
-  expect((await env.run(serviceRules, { service: 'MCTC', catalogVersion: after.version })).sla.takeCharge).toBe('PT2H');
-  expect((await env.run(serviceRules, { service: 'MCTC', catalogVersion: before.version })).sla.takeCharge).toBe(before.service('MCTC')!.sla.takeCharge);
+  expect(((await env.run(serviceRules, { service: 'MCTC', catalogVersion: after.version })) as Service).sla.takeCharge).toBe('PT2H');
+  expect(((await env.run(serviceRules, { service: 'MCTC', catalogVersion: before.version })) as Service).sla.takeCharge).toBe(before.service('MCTC')!.sla.takeCharge);
 
   const unknown = env.run(serviceRules, { service: 'MCTC', catalogVersion: '0000000000000000' });
   await expect(unknown).rejects.toBeInstanceOf(ApplicationFailure);
