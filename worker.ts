@@ -9,7 +9,8 @@ import { loadCatalogFile } from './infra/catalog-file';
 import { createLogger } from './infra/logger';
 import { setupRenewalsExportSchedule } from './infra/renewals-schedule';
 import { setupRetentionSchedule } from './infra/retention-schedule';
-import { TASK_QUEUE } from './workflows/definitions';
+import { TASK_QUEUE } from './workflows/common';
+import { createCatalogVersionStore } from './infra/stores/catalog-versions';
 
 export interface WorkerParams {
   connection: NativeConnection;
@@ -21,6 +22,8 @@ export interface WorkerParams {
 }
 
 export async function createWorker(p: WorkerParams): Promise<Worker> {
+  // Kept so that workflows started with this catalog keep their rules after it changes.
+  await createCatalogVersionStore(p.deps.db).save(p.deps.catalog);
   return Worker.create({
     connection: p.connection,
     namespace: p.namespace,

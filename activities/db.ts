@@ -2,55 +2,56 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../infra/db';
 import { createHistoryStore } from '../infra/stores/history';
 import { keepErasedRecordsErased } from '../infra/stores/privacy';
-import type { Actor } from '../workflows/definitions';
+import { Projection, projectionRow, projections } from '../infra/stores/projections';
+import type { Actor } from '../domain/actor';
 
-/** Tables a workflow may project its state into; each has `id text primary key` and `version integer`. */
-export const PROJECTION_TABLES = ['contacts', 'escalations', 'missed_calls', 'complaints', 'inquiries'] as const;
-export type ProjectionTable = (typeof PROJECTION_TABLES)[number];
+export type { Projection } from '../infra/stores/projections';
 
-export interface RecordTransitionInput {
+/** One transition of a lifecycle: its history row and, usually, its projection. */
+export interface Transition {
   /** History entity type, e.g. 'contact'. */
   entityType: string;
   entityId: string;
-  /** Per-workflow sequence number: makes a retried write a no-op and orders projections. */
+  /** Per-entity sequence number: makes a retried write a no-op and orders projections. */
   seq: number;
   action: string;
   actor: Actor;
   /** Epoch ms (workflow time). */
   at: number;
   payload?: Record<string, unknown>;
-  /** The workflow's read model row after this transition (snake_case columns). */
-  projection?: { table: ProjectionTable; row: Record<string, unknown> };
+  /** The workflow's view after this transition; the projections module maps it to a row. */
+  projection?: Projection;
+}
+
+export interface RecordTransitionsInput {
+  /** Written together: a contact's escalation and the escalation's opening, for instance. */
+  transitions: Transition[];
 }
 
 /**
- * Writes one transition: the history row and the projection row, in one transaction.
+ * Writes transitions: history rows and projection rows, in one transaction.
  * Idempotent on (entity, seq); a projection never goes back to an older version even if two
  * writes of the same workflow race.
  */
-export async function recordTransition(db: Db, input: RecordTransitionInput): Promise<void> {
-  if (input.projection && !PROJECTION_TABLES.includes(input.projection.table)) {
-    throw ApplicationFailure.nonRetryable(`unknown projection table ${input.projection.table}`);
+export async function recordTransitions(db: Db, input: RecordTransitionsInput): Promise<void> {
+  for (const t of input.transitions) {
+    if (t.projection && !(t.projection.entity in projections)) {
+      throw ApplicationFailure.nonRetryable(`unknown projection ${String(t.projection.entity)}`);
+    }
   }
   const history = createHistoryStore(db);
   await db.transaction(async (trx) => {
-    await history.append(
-      input.entityType,
-      input.entityId,
-      { seq: input.seq, action: input.action, actor: input.actor, at: new Date(input.at).toISOString(), payload: input.payload ?? {} },
-      trx,
-    );
-    if (input.projection) {
-      const { table, row } = input.projection;
-      const values = { ...jsonColumns(row), version: input.seq };
-      const columns = Object.keys(values).filter((c) => c !== 'id');
-      await trx(table)
-        .insert(values)
-        .onConflict('id')
-        .merge(columns)
-        .where(`${table}.version`, '<', input.seq);
+    for (const t of input.transitions) {
+      await history.append(t.entityType, t.entityId, { seq: t.seq, action: t.action, actor: t.actor, at: new Date(t.at).toISOString(), payload: t.payload ?? {} }, trx);
+      const projection = t.projection ? projectionRow(t.projection, t.at) : undefined;
+      if (projection) {
+        const values = { ...jsonColumns(projection.row), version: t.seq };
+        const columns = Object.keys(values).filter((c) => c !== 'id');
+        await trx(projection.table).insert(values).onConflict('id').merge(columns).where(`${projection.table}.version`, '<', t.seq);
+      }
+      // A person erased while this workflow ran stays erased: what this write brought back is anonymised again.
+      await keepErasedRecordsErased(trx, { entityType: t.entityType, entityId: t.entityId, seq: t.seq, projection });
     }
-    await keepErasedRecordsErased(trx, input);
   });
 }
 
@@ -63,8 +64,9 @@ function jsonColumns(row: Record<string, unknown>): Record<string, unknown> {
 
 export function createDbActivities(deps: { db: Db }) {
   return {
-    async recordTransition(input: RecordTransitionInput): Promise<void> {
-      await recordTransition(deps.db, input);
+    /** The recorder of every lifecycle, run as a local activity (workflows/kit.ts). */
+    async recordTransitions(input: RecordTransitionsInput): Promise<void> {
+      await recordTransitions(deps.db, input);
     },
   };
 }

@@ -28,7 +28,7 @@ import type {
   OpenRenewalsExportResult,
   PlanRenewalsExportsInput,
   PlanRenewalsExportsResult,
-} from '../workflows/definitions';
+} from './export.contract';
 
 export interface ExportDeps {
   db: Db;

@@ -9,6 +9,8 @@ import { createNotifyActivities } from './notify';
 import { nonRetryableOnBadData } from './pg-errors';
 import { createPrivacyActivities } from './privacy';
 import { createPrivacyStore } from '../infra/stores/privacy';
+import { createCatalogActivities } from './catalog';
+import { createCatalogVersionStore } from '../infra/stores/catalog-versions';
 
 export interface ActivityDeps {
   db: Db;
@@ -29,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createExportActivities({ db: deps.db, mailer: deps.mailer, sentEmails, catalog: deps.catalog, sendEmpty: deps.settings.renewalsSendEmpty }),
     ...createNotifyActivities({ mailer: deps.mailer, sentEmails, privacy: createPrivacyStore(deps.db) }),
     ...createPrivacyActivities({ db: deps.db }),
+    ...createCatalogActivities({ catalog: deps.catalog, versions: createCatalogVersionStore(deps.db) }),
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };
     },

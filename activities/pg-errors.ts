@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { BAD_DATA } from '../workflows/common';
 
-/** Failure type of a database error that no retry can fix. */
-export const BAD_DATA = 'BadData';
+export { BAD_DATA };
 
 /**
  * PostgreSQL classes a retry cannot fix: 22 data exception (e.g. 22P05 untranslatable character),

@@ -7,8 +7,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
-import { FORBIDDEN, INVALID_INPUT, INVALID_TRANSITION } from '../workflows/definitions';
-import { BAD_DATA } from '../activities/pg-errors';
+import { BAD_DATA, FORBIDDEN, INVALID_INPUT, INVALID_TRANSITION } from '../workflows/common';
 
 export interface FieldError {
   field: string;

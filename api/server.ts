@@ -5,6 +5,7 @@ import { createDb } from '../infra/db';
 import { connectClient } from '../infra/temporal';
 import { loadCatalogFile } from '../infra/catalog-file';
 import { createLogger } from '../infra/logger';
+import { createCatalogVersionStore } from '../infra/stores/catalog-versions';
 import { TASK_QUEUE } from '../workflows/definitions';
 import { answerClientErrors } from './client-errors';
 
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
   const endpoints = resolveEndpoints(config);
   const catalog = loadCatalogFile(config.SERVICES_FILE);
   const db = createDb(endpoints.databaseUrl);
+  // Workflows started here carry this catalog's version: keep it for the worker that runs them.
+  await createCatalogVersionStore(db).save(catalog);
   const temporal = await connectClient(config, endpoints.temporalAddress);
   const app = createApp({
     db,

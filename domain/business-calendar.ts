@@ -78,6 +78,34 @@ export function businessCalendar(spec: CalendarSpec): BusinessCalendar {
   return new WindowedCalendar(spec);
 }
 
+/**
+ * Calendars already built, by their spec: a worker builds each (holiday tables included) once,
+ * not at every workflow start. Pure: a cached calendar answers exactly as a new one would.
+ */
+const builtCalendars = new Map<string, BusinessCalendar>();
+
+/** `businessCalendar(spec)`, built once per distinct spec and process. */
+export function calendarOf(spec: CalendarSpec): BusinessCalendar {
+  const key = JSON.stringify(spec);
+  let calendar = builtCalendars.get(key);
+  if (!calendar) {
+    calendar = businessCalendar(spec);
+    builtCalendars.set(key, calendar);
+  }
+  return calendar;
+}
+
+/**
+ * When to remind of a deadline: `lead` of business time before `due`, counted on a clock that
+ * started at `from`; never before `from` (a deadline closer than the lead is reminded at once).
+ */
+export function reminderInstant(calendar: BusinessCalendar, from: number, due: number, lead: string): number {
+  const leadMs = Duration.fromISO(lead).toMillis();
+  const total = calendar.businessTimeBetween(from, due);
+  if (total <= leadMs) return from;
+  return calendar.addBusinessTime(from, `PT${Math.floor((total - leadMs) / 1000)}S`);
+}
+
 abstract class BaseCalendar {
   protected readonly zone: string;
   private readonly closedRules: DayRules;

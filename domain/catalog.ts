@@ -149,8 +149,11 @@ export function parseCatalog(data: unknown, file: string): Catalog {
 /** Read-only lookups over a validated catalog. */
 export class ServiceCatalog {
   private readonly byCode: Map<string, Service>;
+  /** Content hash: workflows carry it and look their service's rules up by it. */
+  readonly version: string;
   constructor(readonly data: Catalog) {
     this.byCode = new Map(data.services.map((s) => [s.code, s]));
+    this.version = catalogVersion(data);
   }
   get services(): Service[] {
     return this.data.services;
@@ -173,4 +176,22 @@ export class ServiceCatalog {
     }
     return undefined;
   }
+}
+
+/**
+ * A catalog's version: a 64-bit hash (two 32-bit multiplicative lanes, cyrb53-style) of its JSON,
+ * in hex. Pure (no Node APIs), so the same catalog has the same version in the API and the worker.
+ */
+export function catalogVersion(data: Catalog): string {
+  const text = JSON.stringify(data);
+  let h1 = 0xdeadbeef ^ text.length;
+  let h2 = 0x41c6ce57 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }

@@ -1,6 +1,59 @@
 import { DateTime, Duration } from 'luxon';
 import type { ServiceCatalog } from './catalog';
-import type { Actor, ComplaintClock, ComplaintInput, ComplaintKind, ComplaintOutcome, ComplaintSettings, ComplaintStatus, Requester } from '../workflows/definitions';
+import type { Actor } from './actor';
+
+export const COMPLAINT_KINDS = ['complaint', 'report', 'suggestion'] as const;
+export type ComplaintKind = (typeof COMPLAINT_KINDS)[number];
+export const COMPLAINT_CHANNELS = ['phone', 'email', 'web', 'letter', 'in_person'] as const;
+export type ComplaintChannel = (typeof COMPLAINT_CHANNELS)[number];
+/** registered → in_charge → investigating (an inquiry was opened) ⇄ awaiting_requester → responded → closed. */
+export type ComplaintStatus = 'registered' | 'in_charge' | 'investigating' | 'awaiting_requester' | 'responded' | 'closed';
+/** 'thanked': a suggestion closed with a thank-you. */
+export const COMPLAINT_OUTCOMES = ['upheld', 'partially_upheld', 'not_upheld', 'answered', 'thanked'] as const;
+export type ComplaintOutcome = (typeof COMPLAINT_OUTCOMES)[number];
+/** The response-deadline clock: suspended while URU waits for the requester, stopped once responded. */
+export type ComplaintClock = 'running' | 'suspended' | 'stopped';
+
+export interface Requester {
+  name: string;
+  surname?: string;
+  email?: string;
+  postalAddress?: string;
+  phone?: string;
+}
+
+/** Taken from the catalog at intake and kept for the complaint's whole life. */
+export interface ComplaintSettings {
+  serviceCode: string;
+  serviceName: string;
+  zone: string;
+  contactPhone: string | null;
+  uruMailbox: string;
+  supervisorMailbox: string;
+  /** ISO 8601 term in calendar days, e.g. P30D, and the same in milliseconds. */
+  term: string;
+  termMs: number;
+  /** URU is warned when this share of the term has run. */
+  warningPct: number;
+  inquiryReminderLeadMs: number;
+}
+
+/** A complaint as registered: the input of its workflow. */
+export interface ComplaintInput {
+  reference: string;
+  kind: ComplaintKind;
+  requester: Requester;
+  subject: string;
+  body: string;
+  channel: ComplaintChannel;
+  /** The service the complaint is about, if any. */
+  service?: string | null;
+  contactId?: string | null;
+  /** The clock starts here (epoch ms); the workflow records the registration with this time. */
+  registeredAt: number;
+  actor: Actor;
+  settings: ComplaintSettings;
+}
 
 /**
  * Pure rules of the complaint lifecycle shared by the workflow (state, deadline clock, read-model
@@ -154,64 +207,6 @@ export function resumeClock(s: ComplaintState, now: number): void {
  */
 export function daysLeft(remainingMs: number): number {
   return remainingMs >= 0 ? Math.ceil(remainingMs / DAY_MS) : -Math.ceil(-remainingMs / DAY_MS);
-}
-
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-
-/** The `complaints` read-model row (snake_case) of a complaint in state `s`, written at `now`. */
-export function complaintRow(input: ComplaintInput, s: ComplaintState, now: number): Record<string, unknown> {
-  const pending = s.status === 'awaiting_requester' ? s.infoRequests[s.infoRequests.length - 1] : undefined;
-  return {
-    id: input.reference,
-    kind: input.kind,
-    status: s.status,
-    channel: input.channel,
-    service: input.service ?? null,
-    contact_id: input.contactId ?? null,
-    requester: input.requester,
-    subject: input.subject,
-    body: input.body,
-    registered_by: input.actor,
-    term: input.settings.term,
-    term_ms: input.settings.termMs,
-    clock: s.clock,
-    clock_since: iso(s.clockSince),
-    deadline_at: iso(deadlineOf(s)),
-    remaining_ms: Math.round(s.remainingMs),
-    suspended_ms: Math.round(s.suspendedMs),
-    pending_question: pending?.question ?? null,
-    info_requests: s.infoRequests.map((r) => ({ question: r.question, askedAt: iso(r.askedAt), info: r.info, receivedAt: iso(r.receivedAt) })),
-    warned_at: iso(s.warnedAt),
-    breached_at: iso(s.breachedAt),
-    response: s.response,
-    outcome: s.outcome,
-    registered_at: iso(input.registeredAt),
-    taken_at: iso(s.takenAt),
-    responded_at: iso(s.respondedAt),
-    closed_at: iso(s.closedAt),
-    updated_at: iso(now),
-  };
-}
-
-/** The `inquiries` read-model row of one inquiry, written at `now`. */
-export function inquiryRow(reference: string, q: InquiryState, now: number): Record<string, unknown> {
-  return {
-    id: q.id,
-    complaint_id: reference,
-    structure: q.structure,
-    structure_name: q.structureName,
-    question: q.question,
-    due_at: iso(q.dueAt),
-    status: q.status,
-    opened_at: iso(q.openedAt),
-    opened_by: q.openedBy,
-    findings: q.findings,
-    answered_at: iso(q.answeredAt),
-    answered_by: q.answeredBy,
-    reminded_at: iso(q.remindedAt),
-    overdue_at: iso(q.overdueAt),
-    updated_at: iso(now),
-  };
 }
 
 /** Someone URU can answer: an email address or a postal address. */

@@ -5,6 +5,16 @@
 import { DateTime } from 'luxon';
 import type { Service, ServiceCatalog } from './catalog';
 
+/** Input of the schedule's action: no date, it comes from the action's scheduled time. */
+export interface ScheduledRenewalsExportInput {
+  service: string;
+  /** Zone of the schedule: the scheduled time's local date is the business date. */
+  zone: string;
+  catchUpDays: number;
+  /** Only to run the scheduled path for a given date by hand. */
+  date?: string;
+}
+
 /** The service that keeps the renewals database: the configured one, else the only one with job centres. */
 export function renewalsServiceOf(catalog: ServiceCatalog, preferred = 'ADL'): Service | undefined {
   const named = catalog.service(preferred);

@@ -6,7 +6,7 @@
 import { Client, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
 import { ensureSchedule } from './schedules';
 import type { ServiceCatalog } from '../domain/catalog';
-import { renewalsServiceOf } from '../domain/renewals';
+import { ScheduledRenewalsExportInput, renewalsServiceOf } from '../domain/renewals';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { connectClient } from './temporal';
@@ -31,7 +31,7 @@ function scheduleOptions(s: RenewalsScheduleSettings): Omit<ScheduleOptions, 'sc
   const catchUpDays = s.catchUpDays ?? RENEWALS_EXPORT_CATCH_UP_DAYS;
   // The input of scheduledRenewalsExportWorkflow, named by type: infra/ does not import workflows/
   // (test/workflows/renewals-export.test.ts runs this schedule's action end to end).
-  const input = { service: s.service, zone: s.zone, catchUpDays };
+  const input: ScheduledRenewalsExportInput = { service: s.service, zone: s.zone, catchUpDays };
   return {
     spec: { cronExpressions: [s.cron], timezone: s.zone },
     action: {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TEMPORAL_CLI } from './temporal-binaries';
+import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 
 export interface TemporalDevServerHandle {
   address: string;
@@ -27,6 +28,8 @@ export async function startTemporalDevServer(opts: {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
   }
+  // The search attributes every lifecycle upserts (registered on the server's namespace).
+  for (const name of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=Keyword`);
   // Fast namespace cache refresh so namespaces registered by tests are usable at once.
   args.push('--dynamic-config-value', 'frontend.namespaceCacheRefreshInterval="1s"');
   const child = spawn(TEMPORAL_CLI, args, { stdio: ['ignore', 'pipe', 'pipe'] });

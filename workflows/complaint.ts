@@ -13,50 +13,37 @@
  * Inquiry due dates are independent of the requester clock: the structure is reminded
  * `inquiryReminderLeadMs` before, URU is told when one is overdue.
  *
- * Every action is an update whose validator refuses an impossible transition; the handler mutates
- * the state synchronously, then records history + projection (PostgreSQL) before returning. Emails
- * to the requester go out in the background (a slow relay never blocks URU's action) and are
- * recorded as `email-sent` when delivered; the complaint is closed once the response is out.
+ * Intake is an update-with-start: the API starts the workflow with `registerComplaintUpdate` and
+ * answers once the registration is recorded. Every action is an update whose validator refuses an
+ * impossible transition; the handler mutates the state synchronously, then records history +
+ * projection (PostgreSQL) before returning. Emails to the requester go out in the background (a
+ * slow relay never blocks URU's action) and are recorded as `email-sent` when delivered; the main
+ * flow closes the complaint once the response's email is done, delivered or failed for good.
  */
-import { ApplicationFailure, allHandlersFinished, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { Transition } from '../activities/db';
 import { durableActivity } from './activity-options';
 import type { ComplaintTemplateData, ComplaintTemplateName } from '../activities/templates/complaints';
+import { ComplaintState, InquiryState, daysLeft, deadlineOf, initialComplaintState, remainingAt, resumeClock, stopClock } from '../domain/complaints';
+import { Actor, SYSTEM_ACTOR } from './common';
+import { DeadlineTimer, PlannedTimer, badInput, createRecorder, forbidden, refuse } from './kit';
 import {
-  ComplaintState,
-  InquiryState,
-  complaintRow,
-  daysLeft,
-  deadlineOf,
-  initialComplaintState,
-  inquiryRow,
-  remainingAt,
-  resumeClock,
-  stopClock,
-} from '../domain/complaints';
-import {
-  Actor,
   ComplaintInput,
   ComplaintResult,
   ComplaintStatus,
   ComplaintUpdateResult,
-  FORBIDDEN,
-  INVALID_INPUT,
-  INVALID_TRANSITION,
-  SYSTEM_ACTOR,
   answerInquiryUpdate,
   complaintDeadlineQuery,
   openInquiryUpdate,
+  registerComplaintUpdate,
   requestInfoUpdate,
   requesterInfoUpdate,
   respondUpdate,
   takeChargeComplaintUpdate,
-} from './definitions';
+} from './complaint.contract';
 
-const { recordTransition, notify } = proxyActivities<Activities>(durableActivity);
-
-const refuse = (message: string) => ApplicationFailure.create({ type: INVALID_TRANSITION, message, nonRetryable: true });
-const badInput = (field: string, message: string) => ApplicationFailure.create({ type: INVALID_INPUT, message: `${field}: ${message}`, details: [{ field }], nonRetryable: true });
+const { notify } = proxyActivities<Activities>(durableActivity);
 
 const OPEN_STATUSES: ComplaintStatus[] = ['in_charge', 'investigating', 'awaiting_requester'];
 
@@ -64,32 +51,32 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   const ref = input.reference;
   const settings = input.settings;
   const s: ComplaintState = initialComplaintState(input);
-  let seq = 0;
-  /** Bumped by every update so the timer loop re-plans. */
-  let changes = 0;
+  const timer = new DeadlineTimer();
   /** Emails still being sent in the background; the workflow ends only when they are done. */
   let inFlight = 0;
+  let registered = false;
 
-  // --- recording: history + projection, keyed by a per-workflow sequence ---------------------
+  // --- recording: history + projection of the complaint (and of the inquiry concerned) -------
+  // The state is copied: later mutations belong to later transitions.
+  const recorder = createRecorder({
+    entityType: 'complaint',
+    entityId: ref,
+    projection: () => ({ entity: 'complaint', view: { input, state: JSON.parse(JSON.stringify(s)) as ComplaintState } }),
+    searchable: () => ({ service: settings.serviceCode, office: null, status: s.status }),
+  });
   const record = async (action: string, actor: Actor, payload: Record<string, unknown> = {}, inquiry?: InquiryState, at = Date.now()) => {
-    const n = ++seq;
-    // Snapshot now: later mutations belong to later transitions.
-    const row = complaintRow(input, s, at);
-    const qRow = inquiry ? inquiryRow(ref, inquiry, at) : undefined;
-    if (inquiry && qRow) {
-      await recordTransition({ entityType: 'inquiry', entityId: inquiry.id, seq: n, action, actor, at, payload, projection: { table: 'inquiries', row: qRow } });
-    }
-    await recordTransition({
-      entityType: 'complaint',
-      entityId: ref,
-      seq: n,
-      action,
-      actor,
-      at,
-      payload: inquiry ? { inquiryId: inquiry.id, ...payload } : payload,
-      projection: { table: 'complaints', row },
-    });
+    const t = recorder.transition(action, actor, inquiry ? { inquiryId: inquiry.id, ...payload } : payload, at);
+    const also: Transition[] = inquiry
+      ? [{ ...t, entityType: 'inquiry', entityId: inquiry.id, payload, projection: { entity: 'inquiry', view: { reference: ref, inquiry: { ...inquiry } } } }]
+      : [];
+    await recorder.write(t, ...also);
   };
+
+  // Intake: set before anything else, update-with-start delivers it with the start.
+  setHandler(registerComplaintUpdate, async () => {
+    await condition(() => registered);
+    return result();
+  });
 
   const result = (inquiryId?: string): ComplaintUpdateResult => ({ reference: ref, status: s.status, ...(inquiryId ? { inquiryId } : {}) });
 
@@ -105,28 +92,31 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
    * An email to the requester, sent in the background and recorded when delivered. Without an
    * email address the letter goes by post: the transition's payload says so and nothing is sent.
    */
-  const mailRequester = <T extends ComplaintTemplateName>(key: string, template: T, data: ComplaintTemplateData<T>, then?: () => Promise<void>) => {
-    if (!requesterEmail) {
-      if (then) background(then());
-      return;
-    }
-    background(
+  const mailRequester = <T extends ComplaintTemplateName>(key: string, template: T, data: ComplaintTemplateData<T>): Promise<boolean> => {
+    if (!requesterEmail) return Promise.resolve(false);
+    return background(
       (async () => {
         const sent = await send(key, template, [requesterEmail], data);
         await record('email-sent', SYSTEM_ACTOR, { template, to: requesterEmail, messageId: sent.messageId, status: sent.status });
-        if (then) await then();
       })(),
     );
   };
 
-  function background(p: Promise<void>) {
+  /** Runs a step in the background; resolves with whether it succeeded (a failure is logged, never thrown). */
+  function background(p: Promise<unknown>): Promise<boolean> {
     inFlight++;
-    changes++;
-    p.catch((err) => log.error('complaint background step failed', { reference: ref, error: String(err) })).finally(() => {
-      inFlight--;
-      changes++;
-    });
+    return p
+      .then(() => true)
+      .catch((err) => {
+        log.error('complaint background step failed', { reference: ref, error: String(err) });
+        return false;
+      })
+      .finally(() => {
+        inFlight--;
+      });
   }
+  /** The response's email, awaited by the main flow before it closes the complaint. */
+  let responseMail: Promise<boolean> | null = null;
 
   const delivery = requesterEmail ? 'email' : 'post';
 
@@ -144,10 +134,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     async ({ actor }) => {
       s.status = 'in_charge';
       s.takenAt = Date.now();
-      changes++;
+      timer.replan();
       const deadlineAt = deadlineOf(s);
       await record('taken-in-charge', actor, { acknowledgement: delivery, deadlineAt: deadlineAt === null ? null : new Date(deadlineAt).toISOString() });
-      mailRequester('acknowledged', 'complaint-acknowledged', { ...emailBase(), requesterName, registeredAt: input.registeredAt, deadlineAt });
+      void mailRequester('acknowledged', 'complaint-acknowledged', { ...emailBase(), requesterName, registeredAt: input.registeredAt, deadlineAt });
       return result();
     },
     {
@@ -179,11 +169,9 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       };
       s.inquiries.push(q);
       if (s.status === 'in_charge') s.status = 'investigating';
-      changes++;
+      timer.replan();
       await record('inquiry-opened', args.actor, { structure: q.structure, question: q.question, dueAt: new Date(q.dueAt).toISOString() }, q);
-      background(
-        send(`inquiry/${q.id}/opened`, 'inquiry-opened', [q.structureMailbox], { ...emailBase(), inquiryId: q.id, structureName: q.structureName, question: q.question, dueAt: q.dueAt }).then(() => undefined),
-      );
+      void background(send(`inquiry/${q.id}/opened`, 'inquiry-opened', [q.structureMailbox], { ...emailBase(), inquiryId: q.id, structureName: q.structureName, question: q.question, dueAt: q.dueAt }));
       return result(q.id);
     },
     {
@@ -202,11 +190,9 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       q.findings = findings;
       q.answeredAt = Date.now();
       q.answeredBy = actor;
-      changes++;
+      timer.replan();
       await record('inquiry-answered', actor, { structure: q.structure, findings }, q);
-      background(
-        send(`inquiry/${q.id}/answered`, 'inquiry-answered', [settings.uruMailbox], { ...emailBase(), inquiryId: q.id, structureName: q.structureName, findings }).then(() => undefined),
-      );
+      void background(send(`inquiry/${q.id}/answered`, 'inquiry-answered', [settings.uruMailbox], { ...emailBase(), inquiryId: q.id, structureName: q.structureName, findings }));
       return result(q.id);
     },
     {
@@ -217,7 +203,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
         if (q.status === 'answered') throw refuse(`inquiry ${inquiryId} has already been answered`);
         if (q.status !== 'open') throw refuse(`inquiry ${inquiryId} is ${q.status}`);
         if (actor.role === 'office' && actor.office !== q.structure)
-          throw ApplicationFailure.create({ type: FORBIDDEN, message: `inquiry ${inquiryId} is addressed to ${q.structure}`, nonRetryable: true });
+          throw forbidden(`inquiry ${inquiryId} is addressed to ${q.structure}`);
       },
     },
   );
@@ -230,10 +216,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       stopClock(s, now, 'suspended');
       s.infoRequests.push({ question, askedAt: now, info: null, receivedAt: null });
       s.status = 'awaiting_requester';
-      changes++;
+      timer.replan();
       await record('info-requested', actor, { question, remainingMs: s.remainingMs, delivery });
       const n = s.infoRequests.length;
-      mailRequester(`info-request-${n}`, 'complaint-info-requested', { ...emailBase(), requesterName, question, remainingDays: daysLeft(s.remainingMs) });
+      void mailRequester(`info-request-${n}`, 'complaint-info-requested', { ...emailBase(), requesterName, question, remainingDays: daysLeft(s.remainingMs) });
       return result();
     },
     {
@@ -253,7 +239,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       pending.info = info;
       pending.receivedAt = now;
       s.status = s.inquiries.length > 0 ? 'investigating' : 'in_charge';
-      changes++;
+      timer.replan();
       const deadlineAt = deadlineOf(s) as number;
       await record('requester-info-received', actor, { info, deadlineAt: new Date(deadlineAt).toISOString() });
       return result();
@@ -275,19 +261,13 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       s.response = response?.trim() ? response : null;
       s.outcome = outcome ?? (input.kind === 'suggestion' && !s.response ? 'thanked' : 'answered');
       s.respondedAt = now;
-      changes++;
+      timer.replan();
       // All at once, before any await: no structure may answer once the response is given.
       const withdrawn = s.inquiries.filter((x) => x.status === 'open');
       for (const q of withdrawn) q.status = 'withdrawn';
       for (const q of withdrawn) await record('inquiry-withdrawn', actor, { structure: q.structure }, q);
       await record('responded', actor, { response: s.response, outcome: s.outcome, delivery, late: s.breachedAt !== null });
-      const close = async () => {
-        s.status = 'closed';
-        s.closedAt = Date.now();
-        changes++;
-        await record('closed', SYSTEM_ACTOR, { outcome: s.outcome });
-      };
-      mailRequester('response', 'complaint-response', { ...emailBase(), requesterName, response: s.response, outcome: s.outcome }, close);
+      responseMail = mailRequester('response', 'complaint-response', { ...emailBase(), requesterName, response: s.response, outcome: s.outcome });
       return result();
     },
     {
@@ -312,9 +292,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   });
 
   // --- timers: 80 % warning and breach of the term; inquiry reminders and overdue notices ----
-  type Timer = { at: number; fire: () => Promise<void> };
-  const nextTimer = (): Timer | undefined => {
-    const timers: Timer[] = [];
+  const plan = (): PlannedTimer | undefined => {
+    const timers: PlannedTimer[] = [];
     const deadlineAt = deadlineOf(s);
     if (deadlineAt !== null && s.status !== 'responded' && s.status !== 'closed') {
       if (s.warnedAt === null && s.breachedAt === null) {
@@ -362,22 +341,18 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     );
   };
 
-  // The API has already written this transition (seq 1) so that a read right after the POST sees
-  // the complaint; recording it again with the same seq and time is a no-op.
   await record('registered', input.actor, { kind: input.kind, channel: input.channel, term: settings.term }, undefined, input.registeredAt);
+  registered = true;
 
-  const closed = () => s.status === 'closed';
-  while (!closed()) {
-    const seen = changes;
-    const timer = nextTimer();
-    if (!timer) {
-      await condition(() => changes !== seen || closed());
-      continue;
-    }
-    const woke = await condition(() => changes !== seen || closed(), Math.max(1, timer.at - Date.now()));
-    // Re-check after the wait: an update may have changed the plan while the timer was due.
-    if (!woke && !closed() && changes === seen) await timer.fire();
-  }
+  await timer.run(plan, () => s.status === 'responded');
+
+  // Closed once the response's email is done: delivered, or failed for good (then logged), never
+  // left open waiting for it.
+  await condition(() => responseMail !== null);
+  const delivered = await (responseMail as Promise<boolean> | null);
+  s.status = 'closed';
+  s.closedAt = Date.now();
+  await record('closed', SYSTEM_ACTOR, { outcome: s.outcome, ...(requesterEmail ? { emailed: delivered } : {}) });
 
   await condition(() => inFlight === 0 && allHandlersFinished());
   return { reference: ref, outcome: s.outcome ?? 'answered', respondedAt: s.respondedAt ?? Date.now(), breached: s.breachedAt !== null };

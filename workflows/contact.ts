@@ -7,53 +7,38 @@
  * office to call back (a child workflow). The citizen receives the answer by email when the
  * contact has an address. Every action is an update whose validator refuses impossible transitions.
  */
-import {
-  ApplicationFailure,
-  ChildWorkflowHandle,
-  ParentClosePolicy,
-  allHandlersFinished,
-  condition,
-  proxyActivities,
-  setHandler,
-  sleep,
-  startChild,
-} from '@temporalio/workflow';
+import { ChildWorkflowHandle, allHandlersFinished, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { ContactStatus, ContactView, EscalationView, MissedCallView, Resolution } from '../domain/contacts';
 import { durableActivity } from './activity-options';
-import { businessCalendar } from '../domain/business-calendar';
+import { SYSTEM_ACTOR } from './common';
+import { createRecorder, refuse, rulesOf } from './kit';
 import {
-  Actor,
   ContactInput,
   ContactResult,
-  ContactStatus,
-  ContactView,
-  EscalationInput,
-  EscalationResult,
-  EscalationView,
-  INVALID_TRANSITION,
-  MissedCallInput,
-  MissedCallResult,
-  MissedCallView,
-  Resolution,
-  SYSTEM_ACTOR,
   classifyContactUpdate,
   contactQuery,
   escalateContactUpdate,
   missedCallUpdate,
   registerContactUpdate,
   resolveContactUpdate,
-  workflowId,
-} from './definitions';
-import { escalationRow, escalationView, escalationWorkflow, openedEscalation } from './escalation';
-import { NEW_MISSED_CALL, missedCallRow, missedCallView, missedCallWorkflow } from './missed-call';
+} from './contact.contract';
+import type { EscalationResult } from './escalation.contract';
+import type { MissedCallResult } from './missed-call.contract';
+import { escalationWorkflow, openEscalation } from './escalation';
+import { missedCallWorkflow, openMissedCall } from './missed-call';
 
-const { recordTransition, notify } = proxyActivities<Activities>(durableActivity);
-
-const refuse = (message: string) => ApplicationFailure.create({ type: INVALID_TRANSITION, message, nonRetryable: true });
+const { notify } = proxyActivities<Activities>(durableActivity);
 
 export async function contactWorkflow(input: ContactInput): Promise<ContactResult> {
-  const service = input.service;
-  const calendar = businessCalendar(service.calendar);
+  // Set before the first await (the rules' lookup): update-with-start delivers this update at once.
+  let registered = false;
+  setHandler(registerContactUpdate, async () => {
+    await condition(() => registered);
+    return view();
+  });
+
+  const { service, calendar } = await rulesOf(input);
   const now = Date.now();
   const receivedAt = Math.min(input.receivedAt ?? now, now);
   // IVR choices are configuration: a sub-service with its referent, or an automatic answer.
@@ -61,7 +46,6 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
   // A voicemail left out of hours waits for the window to open before operators see it.
   // Its response clock starts there.
   const queuedAt = input.channel === 'voicemail' ? calendar.nextOpening(now) : now;
-  let seq = 0;
 
   const s = {
     status: (queuedAt > now ? 'waiting' : 'triage') as ContactStatus,
@@ -72,94 +56,58 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
     escalationId: null as string | null,
     escalations: 0,
     resolvedAt: null as number | null,
-    registered: false,
-    escalation: null as ChildWorkflowHandle<typeof escalationWorkflow> | null,
+    escalation: null as Promise<ChildWorkflowHandle<typeof escalationWorkflow>> | null,
     missedCallId: null as string | null,
     missedCalls: 0,
-    missedCall: null as ChildWorkflowHandle<typeof missedCallWorkflow> | null,
+    missedCall: null as Promise<ChildWorkflowHandle<typeof missedCallWorkflow>> | null,
   };
 
-  const view = (): ContactView => ({
-    id: input.id,
-    service: service.code,
-    channel: input.channel,
-    origin: input.origin,
-    status: s.status,
-    category: s.category,
-    callId: input.callId ?? null,
-    ivrCode: input.ivrCode ?? null,
-    subService: ivr?.subService ?? null,
-    referent: ivr?.referent ?? null,
-    caller: input.caller,
-    reason: input.reason,
-    answer: s.answer,
-    resolution: s.resolution,
-    office: s.office,
-    escalationId: s.escalationId,
-    missedCallId: s.missedCallId,
-    createdAt: new Date(receivedAt).toISOString(),
-    queuedAt: new Date(queuedAt).toISOString(),
-    resolvedAt: s.resolvedAt ? new Date(s.resolvedAt).toISOString() : null,
+  function view(): ContactView {
+    return {
+      id: input.id,
+      service: input.service,
+      channel: input.channel,
+      origin: input.origin,
+      status: s.status,
+      category: s.category,
+      callId: input.callId ?? null,
+      ivrCode: input.ivrCode ?? null,
+      subService: ivr?.subService ?? null,
+      referent: ivr?.referent ?? null,
+      caller: input.caller,
+      reason: input.reason,
+      answer: s.answer,
+      resolution: s.resolution,
+      office: s.office,
+      escalationId: s.escalationId,
+      missedCallId: s.missedCallId,
+      createdAt: new Date(receivedAt).toISOString(),
+      queuedAt: new Date(queuedAt).toISOString(),
+      resolvedAt: s.resolvedAt ? new Date(s.resolvedAt).toISOString() : null,
+    };
+  }
+  const recorder = createRecorder({
+    entityType: 'contact',
+    entityId: input.id,
+    projection: () => ({ entity: 'contact', view: { ...view(), originDetails: input.originDetails ?? {} } }),
+    searchable: () => ({ service: input.service, office: s.office, status: s.status }),
   });
-
-  const record = async (action: string, actor: Actor, payload: Record<string, unknown> = {}) => {
-    const v = view();
-    await recordTransition({
-      entityType: 'contact',
-      entityId: input.id,
-      seq: ++seq,
-      action,
-      actor,
-      at: Date.now(),
-      payload,
-      projection: {
-        table: 'contacts',
-        row: {
-          id: v.id,
-          service: v.service,
-          channel: v.channel,
-          origin: v.origin,
-          status: v.status,
-          category: v.category,
-          call_id: v.callId,
-          ivr_code: v.ivrCode,
-          sub_service: v.subService,
-          referent: v.referent,
-          caller: v.caller,
-          reason: v.reason,
-          answer: v.answer,
-          resolution: v.resolution,
-          office: v.office,
-          escalation_id: v.escalationId,
-          missed_call_id: v.missedCallId,
-          origin_details: input.originDetails ?? {},
-          created_at: v.createdAt,
-          queued_at: v.queuedAt,
-          resolved_at: v.resolvedAt,
-          updated_at: new Date(Date.now()).toISOString(),
-        },
-      },
-    });
-    return view();
-  };
 
   const mustBeInTriage = () => {
     if (s.status === 'waiting') throw refuse(`contact ${input.id} is not in the operators' queue until ${new Date(queuedAt).toISOString()}`);
     if (s.status !== 'triage') throw refuse(`contact ${input.id} is ${s.status}`);
   };
-
-  // Intake: the API starts the workflow together with this update and answers with its result.
-  setHandler(registerContactUpdate, async () => {
-    await condition(() => s.registered);
-    return view();
-  });
+  const mustBeOfficeOf = (office: string) => {
+    if (!service.offices.some((o) => o.code === office)) throw refuse(`office ${office} is not an office of service ${service.code}`);
+  };
 
   setHandler(
     classifyContactUpdate,
     async ({ category, actor }) => {
       const from = s.category;
       s.category = category;
-      return record('classified', actor, { from, to: category });
+      await recorder.record('classified', actor, { from, to: category });
+      return view();
     },
     {
       validator: ({ category }) => {
@@ -176,57 +124,40 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
       s.answer = answer;
       s.resolution = 'first_level';
       s.resolvedAt = Date.now();
-      return record('resolved', actor, { answer, resolution: 'first_level' });
+      await recorder.record('resolved', actor, { answer, resolution: 'first_level' });
+      return view();
     },
     { validator: (_args: { answer: string }) => mustBeInTriage() },
   );
 
+  // Escalation and missed call: the child's opening is written with this transition, in one
+  // transaction, and the child starts meanwhile: the API's answer waits for one round trip only.
   setHandler(
     escalateContactUpdate,
     async ({ office, note, actor }): Promise<EscalationView> => {
-      const now = Date.now();
       const escalationId = `${input.id}-E${++s.escalations}`;
       s.status = 'escalated';
       s.office = office;
       s.escalationId = escalationId;
-      await record('escalated', actor, { office, note, escalationId });
-      const child: EscalationInput = {
+      const opening = openEscalation({
         id: escalationId,
         contactId: input.id,
-        service,
+        service: input.service,
+        catalogVersion: input.catalogVersion,
         office,
         note,
         contact: { reason: input.reason, category: s.category, caller: input.caller },
-        openedSeq: 1,
-        openedAt: now,
-        takeChargeDueAt: calendar.addBusinessTime(now, service.sla.takeCharge),
-        resolveDueAt: calendar.addBusinessTime(now, service.sla.resolve),
         actor,
-      };
-      const opened = escalationView(child, openedEscalation(child));
-      // The escalation's first row is written here, so the office's queue shows it as soon as we answer.
-      await recordTransition({
-        entityType: 'escalation',
-        entityId: escalationId,
-        seq: 1,
-        action: 'opened',
-        actor,
-        at: now,
-        payload: { office, note },
-        projection: { table: 'escalations', row: escalationRow(opened) },
+        rules: { service, calendar },
       });
-      s.escalation = await startChild(escalationWorkflow, {
-        workflowId: workflowId.escalation(escalationId),
-        args: [child],
-        // The escalation outlives nothing: it belongs to its contact.
-        parentClosePolicy: ParentClosePolicy.TERMINATE,
-      });
-      return opened;
+      s.escalation = opening.start();
+      await recorder.record('escalated', actor, { office, note, escalationId }, opening.transition);
+      return opening.view;
     },
     {
       validator: ({ office }) => {
         mustBeInTriage();
-        if (!service.offices.some((o) => o.code === office)) throw refuse(`office ${office} is not an office of service ${service.code}`);
+        mustBeOfficeOf(office);
       },
     },
   );
@@ -234,43 +165,19 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
   setHandler(
     missedCallUpdate,
     async (request): Promise<MissedCallView> => {
-      const now = Date.now();
       const formId = `${input.id}-M${++s.missedCalls}`;
       s.status = 'callback';
       s.office = request.office;
       s.missedCallId = formId;
-      await record('transfer-failed', request.actor, { office: request.office, personSought: request.personSought, missedCallId: formId });
-      const form: MissedCallInput = {
-        ...request,
-        id: formId,
-        contactId: input.id,
-        service,
-        createdAt: now,
-        dueAt: calendar.addBusinessTime(now, service.sla.callback),
-      };
-      const created = missedCallView(form, NEW_MISSED_CALL);
-      // Written here so the office's list shows the form as soon as the operator gets the answer.
-      await recordTransition({
-        entityType: 'missed_call',
-        entityId: formId,
-        seq: 1,
-        action: 'created',
-        actor: request.actor,
-        at: now,
-        payload: { office: request.office },
-        projection: { table: 'missed_calls', row: missedCallRow(created) },
-      });
-      s.missedCall = await startChild(missedCallWorkflow, {
-        workflowId: workflowId.missedCall(formId),
-        args: [form],
-        parentClosePolicy: ParentClosePolicy.TERMINATE,
-      });
-      return created;
+      const opening = openMissedCall({ ...request, id: formId, contactId: input.id, service: input.service, catalogVersion: input.catalogVersion, rules: { service, calendar } });
+      s.missedCall = opening.start();
+      await recorder.record('transfer-failed', request.actor, { office: request.office, personSought: request.personSought, missedCallId: formId }, opening.transition);
+      return opening.view;
     },
     {
       validator: ({ office }) => {
         mustBeInTriage();
-        if (!service.offices.some((o) => o.code === office)) throw refuse(`office ${office} is not an office of service ${service.code}`);
+        mustBeOfficeOf(office);
       },
     },
   );
@@ -278,13 +185,13 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
   setHandler(contactQuery, view);
 
   // --- intake --------------------------------------------------------------------------------
-  await record('registered', input.actor, {
+  await recorder.record('registered', input.actor, {
     channel: input.channel,
     origin: input.origin,
     ...(input.originDetails ? { originDetails: input.originDetails } : {}),
     ...(input.ivrCode ? { ivrCode: input.ivrCode, ivrAction: ivr?.action ?? 'unknown' } : {}),
   });
-  s.registered = true;
+  registered = true;
 
   if (ivr?.action === 'auto-answer' && s.status === 'triage') {
     // The IVR's recorded message answered the caller: resolved at first level without an operator.
@@ -292,13 +199,13 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
     s.resolution = 'auto';
     s.answer = ivr.label;
     s.resolvedAt = Date.now();
-    await record('resolved', SYSTEM_ACTOR, { resolution: 'auto', ivrCode: input.ivrCode });
+    await recorder.record('resolved', SYSTEM_ACTOR, { resolution: 'auto', ivrCode: input.ivrCode });
   }
 
   if (s.status === 'waiting') {
     await sleep(queuedAt - Date.now());
     s.status = 'triage';
-    await record('queued', SYSTEM_ACTOR, { reason: 'service window opened' });
+    await recorder.record('queued', SYSTEM_ACTOR, { reason: 'service window opened' });
   }
 
   // --- triage and escalations, until resolved ----------------------------------------------
@@ -306,16 +213,16 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
     await condition(() => s.status === 'resolved' || s.escalation !== null || s.missedCall !== null);
     if (s.missedCall) {
       // The office's callback closes the contact, whatever its outcome: the form records it.
-      const callback: MissedCallResult = await s.missedCall.result();
+      const callback: MissedCallResult = await (await s.missedCall).result();
       s.missedCall = null;
       s.status = 'resolved';
       s.resolution = 'back_office';
       s.resolvedAt = Date.now();
-      await record('called-back', callback.actor, { outcome: callback.outcome, note: callback.note, missedCallId: s.missedCallId });
+      await recorder.record('called-back', callback.actor, { outcome: callback.outcome, note: callback.note, missedCallId: s.missedCallId });
       continue;
     }
     if (!s.escalation) continue;
-    const result: EscalationResult = await s.escalation.result();
+    const result: EscalationResult = await (await s.escalation).result();
     s.escalation = null;
     if (result.outcome === 'resolved') {
       s.status = 'resolved';
@@ -323,11 +230,11 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
       s.resolution = 'back_office';
       s.resolvedAt = Date.now();
       s.office = result.office;
-      await record('resolved', result.actor, { resolution: 'back_office', escalationId: s.escalationId });
+      await recorder.record('resolved', result.actor, { resolution: 'back_office', escalationId: s.escalationId });
     } else {
       s.status = 'triage';
       s.office = null;
-      await record('returned-to-triage', result.actor, { reason: result.returnReason, escalationId: s.escalationId });
+      await recorder.record('returned-to-triage', result.actor, { reason: result.returnReason, escalationId: s.escalationId });
     }
   }
 
@@ -346,7 +253,7 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
           }
         : { key: `${input.id}/answer`, to: [email], template: 'contact-answer', data: { ...base, answer: s.answer } },
     );
-    await record('answer-emailed', SYSTEM_ACTOR, { to: email });
+    await recorder.record('answer-emailed', SYSTEM_ACTOR, { to: email });
   }
 
   await condition(allHandlersFinished);

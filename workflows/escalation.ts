@@ -7,62 +7,82 @@
  * when a deadline passes, the supervisor is told and the escalation is flagged, and stays open.
  * Every action is an update whose validator refuses impossible transitions synchronously.
  */
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import { Duration } from 'luxon';
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { BusinessCalendar, reminderInstant } from '../domain/business-calendar';
+import type { Service } from '../domain/catalog';
+import type { EscalationStatus, EscalationView } from '../domain/contacts';
 import { durableActivity } from './activity-options';
-import { businessCalendar } from '../domain/business-calendar';
+import { Actor, SYSTEM_ACTOR, workflowId } from './common';
+import { DeadlineTimer, PlannedTimer, Rules, childOpening, createRecorder, forbidden, refuse, rulesOf } from './kit';
 import {
-  Actor,
   EscalationInput,
   EscalationResult,
-  EscalationStatus,
-  EscalationView,
-  FORBIDDEN,
-  INVALID_TRANSITION,
-  SYSTEM_ACTOR,
   addNoteUpdate,
   escalationQuery,
   reassignEscalationUpdate,
   resolveEscalationUpdate,
   returnEscalationUpdate,
   takeChargeUpdate,
-} from './definitions';
+} from './escalation.contract';
 
-const { recordTransition, notify } = proxyActivities<Activities>(durableActivity);
+const { notify } = proxyActivities<Activities>(durableActivity);
 
 type Deadline = 'take-charge' | 'resolve';
 
-const refuse = (message: string) => ApplicationFailure.create({ type: INVALID_TRANSITION, message, nonRetryable: true });
+/**
+ * The opening of an escalation, done by its contact: the view the API answers with, the first
+ * transition (written with the contact's) and the start of this workflow.
+ */
+export function openEscalation(o: Omit<EscalationInput, 'openedAt' | 'takeChargeDueAt' | 'resolveDueAt'> & { rules: Rules }) {
+  const { rules, ...ref } = o;
+  const now = Date.now();
+  const input: EscalationInput = {
+    ...ref,
+    openedAt: now,
+    takeChargeDueAt: rules.calendar.addBusinessTime(now, rules.service.sla.takeCharge),
+    resolveDueAt: rules.calendar.addBusinessTime(now, rules.service.sla.resolve),
+  };
+  const view = escalationView(input, openedEscalation(input));
+  const opening = childOpening({
+    workflow: escalationWorkflow,
+    workflowId: workflowId.escalation(input.id),
+    input,
+    transition: { entityType: 'escalation', entityId: input.id, action: 'opened', actor: input.actor, at: now, payload: { office: input.office, note: input.note }, projection: { entity: 'escalation', view } },
+    searchable: searchableOf(input, view),
+  });
+  return { view, ...opening };
+}
+
+const searchableOf = (input: EscalationInput, v: Pick<EscalationView, 'office' | 'status'>) => ({ service: input.service, office: v.office, status: v.status });
 
 export async function escalationWorkflow(input: EscalationInput): Promise<EscalationResult> {
-  const service = input.service;
-  const calendar = businessCalendar(service.calendar);
-  const leadMs = Duration.fromISO(service.sla.reminderLead).toMillis();
-  let seq = input.openedSeq;
+  // Handlers are set before the rules' lookup (the first await): an office may act at once.
+  let service = undefined as unknown as Service;
+  let calendar = undefined as unknown as BusinessCalendar;
+  let loaded = false;
 
   const s = {
     ...openedEscalation(input),
     startedAt: input.openedAt,
     reminded: { 'take-charge': false, resolve: false } as Record<Deadline, boolean>,
     closedBy: null as Actor | null,
-    /** Bumped by every update so the timer loop re-plans. */
-    changes: 0,
   };
+  const timer = new DeadlineTimer();
 
   const view = () => escalationView(input, s);
-
-  const record = async (action: string, actor: Actor, payload: Record<string, unknown> = {}) => {
-    await recordTransition({
-      entityType: 'escalation',
-      entityId: input.id,
-      seq: ++seq,
-      action,
-      actor,
-      at: Date.now(),
-      payload,
-      projection: { table: 'escalations', row: escalationRow(view()) },
-    });
+  const recorder = createRecorder({
+    entityType: 'escalation',
+    entityId: input.id,
+    recorded: 1,
+    startedWith: searchableOf(input, { office: input.office, status: 'open' }),
+    projection: () => ({ entity: 'escalation', view: view() }),
+    searchable: () => searchableOf(input, s),
+  });
+  /** Records an office's or supervisor's action and answers with the new view. */
+  const act = async (action: string, actor: Actor, payload: Record<string, unknown> = {}) => {
+    timer.replan();
+    await recorder.record(action, actor, payload);
     return view();
   };
 
@@ -73,8 +93,16 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
     if (!isActive()) throw refuse(`escalation ${input.id} is ${s.status}`);
   };
   const mustBeOwnOffice = (actor: Actor) => {
-    if (actor.role === 'office' && actor.office !== s.office)
-      throw ApplicationFailure.create({ type: FORBIDDEN, message: `escalation ${input.id} belongs to office ${s.office}`, nonRetryable: true });
+    if (actor.role === 'office' && actor.office !== s.office) throw forbidden(`escalation ${input.id} belongs to office ${s.office}`);
+  };
+  const mustBeOfficeOfService = (office: string) => {
+    if (!service.offices.some((o) => o.code === office)) throw refuse(`office ${office} is not an office of service ${service.code}`);
+  };
+  const officeAction = {
+    validator: ({ actor }: { actor: Actor }) => {
+      mustBeActive();
+      mustBeOwnOffice(actor);
+    },
   };
 
   // --- the office's actions ---------------------------------------------------------------
@@ -83,13 +111,11 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
     async ({ actor }) => {
       s.status = 'in_charge';
       s.takenAt = Date.now();
-      s.changes++;
-      return record('taken-in-charge', actor);
+      return act('taken-in-charge', actor);
     },
     {
       validator: ({ actor }) => {
-        mustBeActive();
-        mustBeOwnOffice(actor);
+        officeAction.validator({ actor });
         if (s.status === 'in_charge') throw refuse(`escalation ${input.id} is already taken in charge`);
       },
     },
@@ -99,15 +125,9 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
     addNoteUpdate,
     async ({ text, actor }) => {
       s.notes.push({ at: new Date(Date.now()).toISOString(), by: actor.name, text });
-      s.changes++;
-      return record('note-added', actor, { text });
+      return act('note-added', actor, { text });
     },
-    {
-      validator: ({ actor }) => {
-        mustBeActive();
-        mustBeOwnOffice(actor);
-      },
-    },
+    officeAction,
   );
 
   setHandler(
@@ -117,13 +137,11 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
       s.response = response;
       s.resolvedAt = Date.now();
       s.closedBy = actor;
-      s.changes++;
-      return record('resolved', actor, { response });
+      return act('resolved', actor, { response });
     },
     {
       validator: ({ actor }) => {
-        mustBeActive();
-        mustBeOwnOffice(actor);
+        officeAction.validator({ actor });
         if (s.status !== 'in_charge') throw refuse(`escalation ${input.id} must be taken in charge before it is resolved`);
       },
     },
@@ -135,21 +153,18 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
       s.status = 'returned';
       s.returnReason = reason;
       s.closedBy = actor;
-      s.changes++;
-      return record('returned', actor, { reason });
+      return act('returned', actor, { reason });
     },
-    {
-      validator: ({ actor }) => {
-        mustBeActive();
-        mustBeOwnOffice(actor);
-      },
-    },
+    officeAction,
   );
 
   // --- the supervisor's action: another office, with fresh deadlines ------------------------
   setHandler(
     reassignEscalationUpdate,
     async ({ office, actor }) => {
+      await condition(() => loaded);
+      mustBeOfficeOfService(office);
+      mustBeActive();
       const from = s.office;
       const now = Date.now();
       s.office = office;
@@ -160,15 +175,15 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
       s.resolveDueAt = calendar.addBusinessTime(now, service.sla.resolve);
       s.breached = { 'take-charge': false, resolve: false };
       s.reminded = { 'take-charge': false, resolve: false };
-      s.changes++;
-      const v = await record('reassigned', actor, { from, to: office });
-      await notifyOfficeOfOpening(`reassigned-${seq}`);
+      const v = await act('reassigned', actor, { from, to: office });
+      await notifyOfficeOfOpening(`reassigned-${now}`);
       return v;
     },
     {
       validator: ({ office }) => {
         mustBeActive();
-        if (!service.offices.some((o) => o.code === office)) throw refuse(`office ${office} is not an office of service ${service.code}`);
+        // Right after the opening the rules may still be on their way: the handler checks then.
+        if (loaded) mustBeOfficeOfService(office);
         if (office === s.office) throw refuse(`escalation ${input.id} is already with office ${office}`);
       },
     },
@@ -188,52 +203,38 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
   }
 
   // --- timers: reminders before each deadline, breach after it -----------------------------
-  /** The instant `leadMs` of business time before `due` (never before the clock started). */
-  const reminderAt = (due: number) => {
-    const total = calendar.businessTimeBetween(s.startedAt, due);
-    if (total <= leadMs) return s.startedAt;
-    return calendar.addBusinessTime(s.startedAt, `PT${Math.floor((total - leadMs) / 1000)}S`);
+  const dueOf = (deadline: Deadline) => (deadline === 'take-charge' ? s.takeChargeDueAt : s.resolveDueAt);
+
+  const remind = async (deadline: Deadline) => {
+    s.reminded[deadline] = true;
+    await notify({ key: `${input.id}/reminder-${deadline}-${s.startedAt}`, to: [officeMailbox()], template: 'escalation-reminder', data: { ...emailBase(), deadline, dueAt: dueOf(deadline) } });
+    await recorder.record(`reminder-${deadline}`, SYSTEM_ACTOR, { dueAt: new Date(dueOf(deadline)).toISOString() });
   };
 
-  type Timer = { at: number; kind: 'reminder' | 'breach'; deadline: Deadline };
-  const nextTimer = (): Timer | undefined => {
-    const timers: Timer[] = [];
+  const breach = async (deadline: Deadline) => {
+    s.breached[deadline] = true;
+    s.reminded[deadline] = true;
+    await recorder.record(`breached-${deadline}`, SYSTEM_ACTOR, { dueAt: new Date(dueOf(deadline)).toISOString() });
+    await notify({ key: `${input.id}/breach-${deadline}-${s.startedAt}`, to: [service.mailboxes.supervisor], template: 'escalation-breached', data: { ...emailBase(), deadline, dueAt: dueOf(deadline) } });
+  };
+
+  const plan = (): PlannedTimer | undefined => {
+    const timers: PlannedTimer[] = [];
     const pending: Deadline[] = s.status === 'open' ? ['take-charge', 'resolve'] : s.status === 'in_charge' ? ['resolve'] : [];
     for (const deadline of pending) {
-      const due = deadline === 'take-charge' ? s.takeChargeDueAt : s.resolveDueAt;
-      if (!s.reminded[deadline] && !s.breached[deadline]) timers.push({ at: reminderAt(due), kind: 'reminder', deadline });
-      if (!s.breached[deadline]) timers.push({ at: due, kind: 'breach', deadline });
+      const due = dueOf(deadline);
+      if (!s.reminded[deadline] && !s.breached[deadline]) timers.push({ at: reminderInstant(calendar, s.startedAt, due, service.sla.reminderLead), fire: () => remind(deadline) });
+      if (!s.breached[deadline]) timers.push({ at: due, fire: () => breach(deadline) });
     }
     return timers.sort((a, b) => a.at - b.at)[0];
   };
 
-  const fire = async (t: Timer) => {
-    const due = t.deadline === 'take-charge' ? s.takeChargeDueAt : s.resolveDueAt;
-    if (t.kind === 'reminder') {
-      s.reminded[t.deadline] = true;
-      await notify({ key: `${input.id}/reminder-${t.deadline}-${s.startedAt}`, to: [officeMailbox()], template: 'escalation-reminder', data: { ...emailBase(), deadline: t.deadline, dueAt: due } });
-      await record(`reminder-${t.deadline}`, SYSTEM_ACTOR, { dueAt: new Date(due).toISOString() });
-    } else {
-      s.breached[t.deadline] = true;
-      s.reminded[t.deadline] = true;
-      await record(`breached-${t.deadline}`, SYSTEM_ACTOR, { dueAt: new Date(due).toISOString() });
-      await notify({ key: `${input.id}/breach-${t.deadline}-${s.startedAt}`, to: [service.mailboxes.supervisor], template: 'escalation-breached', data: { ...emailBase(), deadline: t.deadline, dueAt: due } });
-    }
-  };
-
+  const rules = await rulesOf(input);
+  service = rules.service;
+  calendar = rules.calendar;
+  loaded = true;
   await notifyOfficeOfOpening('opened');
-
-  while (isActive()) {
-    const seen = s.changes;
-    const timer = nextTimer();
-    if (!timer) {
-      await condition(() => s.changes !== seen || !isActive());
-      continue;
-    }
-    const woke = await condition(() => s.changes !== seen || !isActive(), Math.max(1, timer.at - Date.now()));
-    // Re-check after the wait: an update may have changed the plan while a timer was due.
-    if (!woke && isActive() && s.changes === seen) await fire(timer);
-  }
+  await timer.run(plan, () => !isActive());
 
   await condition(allHandlersFinished);
   return {
@@ -284,7 +285,7 @@ export function escalationView(input: EscalationInput, s: EscalationState): Esca
   return {
     id: input.id,
     contactId: input.contactId,
-    service: input.service.code,
+    service: input.service,
     office: s.office,
     status: s.status,
     note: s.note,
@@ -298,28 +299,5 @@ export function escalationView(input: EscalationInput, s: EscalationState): Esca
     returnReason: s.returnReason,
     notes: s.notes,
     createdAt: new Date(s.createdAt).toISOString(),
-  };
-}
-
-/** The projection row of an escalation (also written by the contact workflow when it opens one). */
-export function escalationRow(v: EscalationView): Record<string, unknown> {
-  return {
-    id: v.id,
-    contact_id: v.contactId,
-    service: v.service,
-    office: v.office,
-    status: v.status,
-    note: v.note,
-    take_charge_due_at: v.takeChargeDueAt,
-    resolve_due_at: v.resolveDueAt,
-    taken_at: v.takenAt,
-    resolved_at: v.resolvedAt,
-    take_charge_breached: v.takeChargeBreached,
-    resolve_breached: v.resolveBreached,
-    response: v.response,
-    return_reason: v.returnReason,
-    notes: v.notes,
-    created_at: v.createdAt,
-    updated_at: new Date(Date.now()).toISOString(),
   };
 }

@@ -6,50 +6,50 @@
  * office `sla.reminderLead` before, and the supervisor is told when it is overdue; the form stays
  * open until the office records the callback's outcome.
  */
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import { Duration } from 'luxon';
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { reminderInstant } from '../domain/business-calendar';
+import type { CallbackOutcome, MissedCallView } from '../domain/contacts';
 import { durableActivity } from './activity-options';
-import { businessCalendar } from '../domain/business-calendar';
-import {
-  Actor,
-  FORBIDDEN,
-  INVALID_TRANSITION,
-  MissedCallInput,
-  MissedCallResult,
-  MissedCallView,
-  SYSTEM_ACTOR,
-  CallbackOutcome,
-  recordCallbackUpdate,
-} from './definitions';
+import { Actor, SYSTEM_ACTOR, workflowId } from './common';
+import { DeadlineTimer, PlannedTimer, Rules, childOpening, createRecorder, forbidden, refuse, rulesOf } from './kit';
+import { MissedCallInput, MissedCallResult, recordCallbackUpdate } from './missed-call.contract';
 
-const { recordTransition, notify } = proxyActivities<Activities>(durableActivity);
+const { notify } = proxyActivities<Activities>(durableActivity);
+
+/**
+ * The creation of a form, done by its contact: the view the API answers with, the first
+ * transition (written with the contact's) and the start of this workflow.
+ */
+export function openMissedCall(o: Omit<MissedCallInput, 'createdAt' | 'dueAt'> & { rules: Rules }) {
+  const { rules, ...request } = o;
+  const now = Date.now();
+  const input: MissedCallInput = { ...request, createdAt: now, dueAt: rules.calendar.addBusinessTime(now, rules.service.sla.callback) };
+  const view = missedCallView(input, NEW_MISSED_CALL);
+  const opening = childOpening({
+    workflow: missedCallWorkflow,
+    workflowId: workflowId.missedCall(input.id),
+    input,
+    transition: { entityType: 'missed_call', entityId: input.id, action: 'created', actor: input.actor, at: now, payload: { office: input.office }, projection: { entity: 'missed_call', view } },
+    searchable: { service: input.service, office: input.office, status: 'open' },
+  });
+  return { view, ...opening };
+}
 
 export async function missedCallWorkflow(input: MissedCallInput): Promise<MissedCallResult> {
-  const service = input.service;
-  const calendar = businessCalendar(service.calendar);
-  const office = service.offices.find((o) => o.code === input.office);
-  const officeMailbox = office?.mailbox ?? service.mailboxes.sector;
-  let seq = 1; // seq 1 ('created') was recorded by the contact workflow
-
-  const s = { ...NEW_MISSED_CALL, closedBy: null as Actor | null };
-
+  const s = { ...NEW_MISSED_CALL, reminded: false, closedBy: null as Actor | null };
+  const timer = new DeadlineTimer();
   const view = () => missedCallView(input, s);
+  const recorder = createRecorder({
+    entityType: 'missed_call',
+    entityId: input.id,
+    recorded: 1,
+    startedWith: { service: input.service, office: input.office, status: 'open' },
+    projection: () => ({ entity: 'missed_call', view: view() }),
+    searchable: () => ({ service: input.service, office: input.office, status: s.status }),
+  });
 
-  const record = async (action: string, actor: Actor, payload: Record<string, unknown> = {}) => {
-    await recordTransition({
-      entityType: 'missed_call',
-      entityId: input.id,
-      seq: ++seq,
-      action,
-      actor,
-      at: Date.now(),
-      payload,
-      projection: { table: 'missed_calls', row: missedCallRow(view()) },
-    });
-    return view();
-  };
-
+  // Set before the rules' lookup (the first await): the office may call back at once.
   setHandler(
     recordCallbackUpdate,
     async ({ outcome, note, actor }) => {
@@ -58,43 +58,57 @@ export async function missedCallWorkflow(input: MissedCallInput): Promise<Missed
       s.note = note ?? null;
       s.closedAt = Date.now();
       s.closedBy = actor;
-      return record('called-back', actor, { outcome, note });
+      timer.replan();
+      await recorder.record('called-back', actor, { outcome, note });
+      return view();
     },
     {
       validator: ({ actor }) => {
-        if (s.status !== 'open') throw ApplicationFailure.create({ type: INVALID_TRANSITION, message: `missed-call form ${input.id} is already closed`, nonRetryable: true });
-        if (actor.role === 'office' && actor.office !== input.office)
-          throw ApplicationFailure.create({ type: FORBIDDEN, message: `missed-call form ${input.id} belongs to office ${input.office}`, nonRetryable: true });
+        if (s.status !== 'open') throw refuse(`missed-call form ${input.id} is already closed`);
+        if (actor.role === 'office' && actor.office !== input.office) throw forbidden(`missed-call form ${input.id} belongs to office ${input.office}`);
       },
     },
   );
 
+  const { service, calendar } = await rulesOf(input);
+  const office = service.offices.find((o) => o.code === input.office);
+  const officeMailbox = office?.mailbox ?? service.mailboxes.sector;
+
   // The form itself: one email, however often the activity is retried.
-  const form = { contactId: input.contactId, serviceName: service.name, zone: service.calendar.zone, formId: input.id, officeName: office?.name ?? input.office, ...formFields(input) };
+  const form = { contactId: input.contactId, serviceName: service.name, zone: service.calendar.zone, formId: input.id, officeName: office?.name ?? input.office, ...formFields(input), dueAt: input.dueAt };
   await notify({
     key: `${input.id}/form`,
     to: [officeMailbox, ...(input.referentEmail && input.referentEmail !== officeMailbox ? [input.referentEmail] : [])],
     template: 'missed-call-form',
-    data: { ...form, dueAt: input.dueAt },
+    data: form,
   });
-  await record('emailed', SYSTEM_ACTOR, { to: officeMailbox, referent: input.referentEmail ?? null });
+  await recorder.record('emailed', SYSTEM_ACTOR, { to: officeMailbox, referent: input.referentEmail ?? null });
 
   // Reminder `reminderLead` of business time before the due time, then the supervisor at the due time.
-  const leadMs = Duration.fromISO(service.sla.reminderLead).toMillis();
-  const total = calendar.businessTimeBetween(input.createdAt, input.dueAt);
-  const reminderAt = total > leadMs ? calendar.addBusinessTime(input.createdAt, `PT${Math.floor((total - leadMs) / 1000)}S`) : input.createdAt;
-
-  if (!(await condition(() => s.status !== 'open', Math.max(1, reminderAt - Date.now())))) {
-    await notify({ key: `${input.id}/reminder`, to: [officeMailbox], template: 'missed-call-reminder', data: { ...form, dueAt: input.dueAt } });
-    await record('reminder', SYSTEM_ACTOR, { dueAt: new Date(input.dueAt).toISOString() });
-    if (!(await condition(() => s.status !== 'open', Math.max(1, input.dueAt - Date.now())))) {
-      s.breached = true;
-      await record('overdue', SYSTEM_ACTOR, { dueAt: new Date(input.dueAt).toISOString() });
-      await notify({ key: `${input.id}/overdue`, to: [service.mailboxes.supervisor], template: 'missed-call-overdue', data: { ...form, dueAt: input.dueAt } });
+  const dueAt = new Date(input.dueAt).toISOString();
+  const plan = (): PlannedTimer | undefined => {
+    if (s.status !== 'open' || s.breached) return undefined;
+    if (!s.reminded) {
+      return {
+        at: reminderInstant(calendar, input.createdAt, input.dueAt, service.sla.reminderLead),
+        fire: async () => {
+          s.reminded = true;
+          await notify({ key: `${input.id}/reminder`, to: [officeMailbox], template: 'missed-call-reminder', data: form });
+          await recorder.record('reminder', SYSTEM_ACTOR, { dueAt });
+        },
+      };
     }
-  }
+    return {
+      at: input.dueAt,
+      fire: async () => {
+        s.breached = true;
+        await recorder.record('overdue', SYSTEM_ACTOR, { dueAt });
+        await notify({ key: `${input.id}/overdue`, to: [service.mailboxes.supervisor], template: 'missed-call-overdue', data: form });
+      },
+    };
+  };
+  await timer.run(plan, () => s.status !== 'open');
 
-  await condition(() => s.status !== 'open');
   await condition(allHandlersFinished);
   return { outcome: s.outcome!, note: s.note ?? undefined, actor: s.closedBy ?? SYSTEM_ACTOR };
 }
@@ -106,14 +120,14 @@ export interface MissedCallState {
   note: string | null;
   closedAt: number | null;
 }
-export const NEW_MISSED_CALL: MissedCallState = { status: 'open', breached: false, outcome: null, note: null, closedAt: null };
+const NEW_MISSED_CALL: MissedCallState = { status: 'open', breached: false, outcome: null, note: null, closedAt: null };
 
 /** What the API shows of a form: its input and its state (also built by the contact workflow at creation). */
-export function missedCallView(input: MissedCallInput, s: MissedCallState): MissedCallView {
+function missedCallView(input: MissedCallInput, s: MissedCallState): MissedCallView {
   return {
     id: input.id,
     contactId: input.contactId,
-    service: input.service.code,
+    service: input.service,
     office: input.office,
     status: s.status,
     callerSurname: input.callerSurname,
@@ -142,31 +156,5 @@ function formFields(input: MissedCallInput) {
     reason: input.reason,
     callbackPhone: input.callbackPhone,
     callbackEmail: input.callbackEmail,
-  };
-}
-
-/** The projection row of a form (also written by the contact workflow when the form is created). */
-export function missedCallRow(v: MissedCallView): Record<string, unknown> {
-  return {
-    id: v.id,
-    contact_id: v.contactId,
-    service: v.service,
-    office: v.office,
-    status: v.status,
-    caller_surname: v.callerSurname,
-    caller_name: v.callerName,
-    call_at: v.callAt,
-    person_sought: v.personSought,
-    reason: v.reason,
-    callback_phone: v.callbackPhone,
-    callback_email: v.callbackEmail ?? null,
-    referent_email: v.referentEmail,
-    due_at: v.dueAt,
-    breached: v.breached,
-    outcome: v.outcome,
-    note: v.note,
-    created_at: v.createdAt,
-    closed_at: v.closedAt,
-    updated_at: new Date(Date.now()).toISOString(),
   };
 }

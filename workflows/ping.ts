@@ -1,6 +1,13 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { PingInput, PingResult } from './definitions';
+
+export interface PingInput {
+  message: string;
+}
+export interface PingResult {
+  echo: string;
+  at: number;
+}
 
 const { echo } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds' });
 

@@ -20,16 +20,15 @@ import { SearchAttributeType, WorkflowExecutionAlreadyStartedError, defineSearch
 import type { Activities } from '../activities';
 import { durableActivity } from './activity-options';
 import { isIsoDate, localDateOf, scheduledDateOf } from '../domain/renewals';
+import { INVALID_INPUT, workflowId } from './common';
 import {
-  INVALID_INPUT,
   RenewalsExportInput,
   RenewalsExportProgress,
   RenewalsExportResult,
-  ScheduledRenewalsExportInput,
   ScheduledRenewalsExportResult,
   renewalsExportProgressQuery,
-  workflowId,
-} from './definitions';
+} from './renewals-export.contract';
+import type { ScheduledRenewalsExportInput } from '../domain/renewals';
 
 const { planRenewalsExports, openRenewalsExport, closeRenewalsExport } = proxyActivities<Activities>(durableActivity);
 

@@ -1,5 +1,5 @@
 import { formatItalian, renderEmail, RenderedEmail } from './layout';
-import type { ComplaintKind, ComplaintOutcome } from '../../workflows/definitions';
+import type { ComplaintKind, ComplaintOutcome } from '../../domain/complaints';
 
 /** Italian emails of the complaint lifecycle; the complaint reference leads every subject. */
 

@@ -1,5 +1,5 @@
 import { formatItalian, renderEmail, RenderedEmail } from './layout';
-import type { Caller } from '../../workflows/definitions';
+import type { Caller } from '../../domain/contacts';
 
 /** Italian emails of the contact and escalation lifecycles; the contact reference leads every subject. */
 

@@ -1,5 +1,5 @@
 import { formatItalian, renderEmail, RenderedEmail } from './layout';
-import type { MissedCallForm } from '../../workflows/definitions';
+import type { MissedCallForm } from '../../domain/contacts';
 
 /** Italian emails of the missed-call form ("mancata risposta"); the contact reference leads the subject. */
 

@@ -1,13 +1,12 @@
 import { Router, Request, Response } from 'express';
 import { z } from 'zod';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { RouterDeps } from '../app';
 import { actorOf, auth, requireRole } from '../auth';
 import { Problem, conflict, invalidField, notFound, parseOr400 } from '../errors';
 import { isoTimeWithin } from '../schemas';
 import { idempotencyKeyOf, requestHashOf, resolveIdempotentId } from '../idempotency';
-import { recordTransition } from '../../activities/db';
-import { complaintReference, complaintRow, complaintSettingsFor, initialComplaintState, isReachable, referenceYear } from '../../domain/complaints';
+import { complaintReference, complaintSettingsFor, isReachable, referenceYear } from '../../domain/complaints';
 import { allocateComplaintNumber, ComplaintRow, complaintSummary, inquiryView } from '../../infra/stores/complaints';
 import { complaintWorkflow } from '../../workflows/complaint';
 import {
@@ -16,6 +15,7 @@ import {
   COMPLAINT_OUTCOMES,
   ComplaintInput,
   openInquiryUpdate,
+  registerComplaintUpdate,
   requestInfoUpdate,
   requesterInfoUpdate,
   respondUpdate,
@@ -159,23 +159,22 @@ export function complaintsRouter(deps: RouterDeps): Router {
       }
       // The first attempt bound the key but did not get as far as starting: start it now.
     }
+    // Update-with-start: the answer waits until the workflow has recorded the registration.
     try {
-      await deps.temporal.workflow.start(complaintWorkflow, { taskQueue: deps.taskQueue, workflowId: workflowId.complaint(reference), args: [input] });
+      await deps.temporal.workflow.executeUpdateWithStart(registerComplaintUpdate, {
+        args: [{}],
+        startWorkflowOperation: new WithStartWorkflowOperation(complaintWorkflow, {
+          workflowId: workflowId.complaint(reference),
+          taskQueue: deps.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
+      });
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // Already finished (a replayed key of a closed complaint): the recorded complaint is the answer.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError || (err as Error).name === 'WorkflowExecutionAlreadyStartedError')) throw err;
     }
-    // The workflow records the same transition (seq 1) itself; writing it here too lets a read
-    // right after this response see the complaint. Whichever comes second is a no-op.
-    await recordTransition(deps.db, {
-      entityType: 'complaint',
-      entityId: reference,
-      seq: 1,
-      action: 'registered',
-      actor: input.actor,
-      at: registeredAt,
-      payload: { kind: input.kind, channel: input.channel, term: settings.term },
-      projection: { table: 'complaints', row: complaintRow(input, initialComplaintState(input), registeredAt) },
-    });
     if (replay) res.setHeader('Idempotent-Replayed', 'true');
     await sendCreated(req, res, reference);
   });

@@ -112,7 +112,7 @@ export function contactsRouter(deps: RouterDeps): Router {
       res.status(200).setHeader('Idempotent-Replayed', 'true').json(existing);
       return;
     }
-    const input: ContactInput = { id, service, channel: body.channel, origin: body.channel === 'voicemail' ? 'voicemail' : 'direct', callId: body.callId, ivrCode: body.ivrCode, caller: body.caller, reason: body.reason, category: body.category, actor: actorOf(req) };
+    const input: ContactInput = { id, service: service.code, catalogVersion: deps.catalog.version, channel: body.channel, origin: body.channel === 'voicemail' ? 'voicemail' : 'direct', callId: body.callId, ivrCode: body.ivrCode, caller: body.caller, reason: body.reason, category: body.category, actor: actorOf(req) };
     res.status(201).json(await startContact(deps, input).catch(releaseIfRefused));
   });
 
@@ -210,7 +210,8 @@ export function contactsRouter(deps: RouterDeps): Router {
     res.status(201).json(
       await startContact(deps, {
         id: id.id,
-        service,
+        service: service.code,
+        catalogVersion: deps.catalog.version,
         channel: 'voicemail',
         origin: 'voicemail',
         originDetails: { recording: body.recording, leftAt: body.leftAt },
@@ -234,7 +235,8 @@ export function contactsRouter(deps: RouterDeps): Router {
     res.status(201).json(
       await startContact(deps, {
         id: id.id,
-        service,
+        service: service.code,
+        catalogVersion: deps.catalog.version,
         channel: 'phone',
         origin: 'ricaduta',
         originDetails: { internalNumber: body.internalNumber, office: body.office ?? null, rings: body.rings ?? null, at: body.at },

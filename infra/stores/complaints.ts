@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../db';
 import { createHistoryStore, HistoryEntry } from './history';
-import { daysLeft } from '../../domain/complaints';
+import { ComplaintInput, ComplaintState, InquiryState, daysLeft, deadlineOf } from '../../domain/complaints';
 
 /**
  * Reads of the complaint and inquiry read models (written by the complaint workflow through
@@ -72,6 +72,76 @@ export interface InquiryRow {
   overdue_at: Date | null;
   updated_at: Date;
 }
+
+const isoAt = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/** What the complaint workflow projects: its input and state. */
+export interface ComplaintProjection {
+  input: ComplaintInput;
+  state: ComplaintState;
+}
+/** What the complaint workflow projects of one inquiry. */
+export interface InquiryProjection {
+  reference: string;
+  inquiry: InquiryState;
+}
+
+/** The `complaints` read-model row (snake_case) of a complaint in state `s`, written at `now`. */
+export function complaintToRow({ input, state: s }: ComplaintProjection, now: number): Record<string, unknown> {
+  const pending = s.status === 'awaiting_requester' ? s.infoRequests[s.infoRequests.length - 1] : undefined;
+  return {
+    id: input.reference,
+    kind: input.kind,
+    status: s.status,
+    channel: input.channel,
+    service: input.service ?? null,
+    contact_id: input.contactId ?? null,
+    requester: input.requester,
+    subject: input.subject,
+    body: input.body,
+    registered_by: input.actor,
+    term: input.settings.term,
+    term_ms: input.settings.termMs,
+    clock: s.clock,
+    clock_since: isoAt(s.clockSince),
+    deadline_at: isoAt(deadlineOf(s)),
+    remaining_ms: Math.round(s.remainingMs),
+    suspended_ms: Math.round(s.suspendedMs),
+    pending_question: pending?.question ?? null,
+    info_requests: s.infoRequests.map((r) => ({ question: r.question, askedAt: isoAt(r.askedAt), info: r.info, receivedAt: isoAt(r.receivedAt) })),
+    warned_at: isoAt(s.warnedAt),
+    breached_at: isoAt(s.breachedAt),
+    response: s.response,
+    outcome: s.outcome,
+    registered_at: isoAt(input.registeredAt),
+    taken_at: isoAt(s.takenAt),
+    responded_at: isoAt(s.respondedAt),
+    closed_at: isoAt(s.closedAt),
+    updated_at: isoAt(now),
+  };
+}
+
+/** The `inquiries` read-model row of one inquiry, written at `now`. */
+export function inquiryToRow({ reference, inquiry: q }: InquiryProjection, now: number): Record<string, unknown> {
+  return {
+    id: q.id,
+    complaint_id: reference,
+    structure: q.structure,
+    structure_name: q.structureName,
+    question: q.question,
+    due_at: isoAt(q.dueAt),
+    status: q.status,
+    opened_at: isoAt(q.openedAt),
+    opened_by: q.openedBy,
+    findings: q.findings,
+    answered_at: isoAt(q.answeredAt),
+    answered_by: q.answeredBy,
+    reminded_at: isoAt(q.remindedAt),
+    overdue_at: isoAt(q.overdueAt),
+    updated_at: isoAt(now),
+  };
+}
+
 
 /**
  * The deadline as the API shows it, from the row alone (reads never query the workflow):

@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import type { ContactView, EscalationView } from '../../workflows/definitions';
+import type { ContactRecord, ContactView, EscalationView } from '../../domain/contacts';
 
 /** Read side of the contact and escalation workflows: their projections in PostgreSQL. */
 export interface ContactStore {
@@ -18,6 +18,34 @@ export interface ContactStore {
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** The `contacts` projection row of a contact, written at `at` (epoch ms). */
+export function contactToRow(v: ContactRecord, at: number): Record<string, unknown> {
+  return {
+    id: v.id,
+    service: v.service,
+    channel: v.channel,
+    origin: v.origin,
+    status: v.status,
+    category: v.category,
+    call_id: v.callId,
+    ivr_code: v.ivrCode,
+    sub_service: v.subService,
+    referent: v.referent,
+    caller: v.caller,
+    reason: v.reason,
+    answer: v.answer,
+    resolution: v.resolution,
+    office: v.office,
+    escalation_id: v.escalationId,
+    missed_call_id: v.missedCallId,
+    origin_details: v.originDetails,
+    created_at: v.createdAt,
+    queued_at: v.queuedAt,
+    resolved_at: v.resolvedAt,
+    updated_at: new Date(at).toISOString(),
+  };
+}
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export function contactFromRow(r: any): ContactView {
@@ -42,6 +70,29 @@ export function contactFromRow(r: any): ContactView {
     createdAt: iso(r.created_at)!,
     queuedAt: iso(r.queued_at)!,
     resolvedAt: iso(r.resolved_at),
+  };
+}
+
+/** The `escalations` projection row of an escalation, written at `at` (epoch ms). */
+export function escalationToRow(v: EscalationView, at: number): Record<string, unknown> {
+  return {
+    id: v.id,
+    contact_id: v.contactId,
+    service: v.service,
+    office: v.office,
+    status: v.status,
+    note: v.note,
+    take_charge_due_at: v.takeChargeDueAt,
+    resolve_due_at: v.resolveDueAt,
+    taken_at: v.takenAt,
+    resolved_at: v.resolvedAt,
+    take_charge_breached: v.takeChargeBreached,
+    resolve_breached: v.resolveBreached,
+    response: v.response,
+    return_reason: v.returnReason,
+    notes: v.notes,
+    created_at: v.createdAt,
+    updated_at: new Date(at).toISOString(),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import type { MissedCallView } from '../../workflows/definitions';
+import type { MissedCallView } from '../../domain/contacts';
 
 /** Read side of the missed-call form workflow. */
 export interface MissedCallStore {
@@ -8,6 +8,32 @@ export interface MissedCallStore {
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** The `missed_calls` projection row of a form, written at `at` (epoch ms). */
+export function missedCallToRow(v: MissedCallView, at: number): Record<string, unknown> {
+  return {
+    id: v.id,
+    contact_id: v.contactId,
+    service: v.service,
+    office: v.office,
+    status: v.status,
+    caller_surname: v.callerSurname,
+    caller_name: v.callerName,
+    call_at: v.callAt,
+    person_sought: v.personSought,
+    reason: v.reason,
+    callback_phone: v.callbackPhone,
+    callback_email: v.callbackEmail ?? null,
+    referent_email: v.referentEmail,
+    due_at: v.dueAt,
+    breached: v.breached,
+    outcome: v.outcome,
+    note: v.note,
+    created_at: v.createdAt,
+    closed_at: v.closedAt,
+    updated_at: new Date(at).toISOString(),
+  };
+}
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any */
 function fromRow(r: any): MissedCallView {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../db';
-import type { Actor } from './history';
+import type { Actor } from '../../domain/actor';
 
 export const RENEWAL_STATUSES = ['pending', 'confirmed', 'cancelled'] as const;
 export type RenewalStatus = (typeof RENEWAL_STATUSES)[number];

@@ -11,7 +11,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 export const HISTORIES_DIR = path.join(__dirname, 'histories');
 
 export interface HistoryJson {
-  events: { eventId: string; eventType: string }[];
+  events: { eventId: string; eventType: string; workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }[];
 }
 
 /** Writes the history of a (finished) workflow to test/replay/histories/<file>. */

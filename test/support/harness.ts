@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { msToTs } from '@temporalio/common/lib/time';
+import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import knexFactory from 'knex';
 import { createDb, Db } from '../../infra/db';
 import { createMailer, Mailer } from '../../infra/mailer';
@@ -182,6 +183,7 @@ async function registerTestNamespace(connection: Connection): Promise<string> {
   for (let i = 0; ; i++) {
     try {
       await connection.workflowService.describeNamespace({ namespace });
+      await registerSearchAttributes(connection, namespace);
       await new Client({ connection, namespace }).workflow.count();
       return namespace;
     } catch (err) {
@@ -189,6 +191,13 @@ async function registerTestNamespace(connection: Connection): Promise<string> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/** The lifecycles' search attributes in a namespace (the dev server's flag covers only its own). */
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+  const searchAttributes = Object.fromEntries(Object.values(SEARCH_ATTRIBUTES).map((name) => [name, KEYWORD]));
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
 }
 
 /** The full stack on the run's real Temporal dev server (real time), in a namespace of its own. */
@@ -211,6 +220,7 @@ export interface TimeSkippingStack extends Stack {
 /** The stack on Temporal's time-skipping test server (from .venv), one server per test file. */
 export async function startTimeSkippingStack(opts: StackOptions = {}): Promise<TimeSkippingStack> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } } });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const stack = await assemble(opts, { client: env.client, nativeConnection: env.nativeConnection, namespace: env.namespace ?? 'default' }, () => env.teardown());
   return { ...stack, env };
 }

@@ -47,7 +47,7 @@ it('keeps deadlines across a worker restart and closes the contact after resolut
   expect(subjects.filter((s) => s.includes('Nuova pratica'))).toHaveLength(1);
 
   if (process.env.RECORD_REPLAY_HISTORIES === '1') {
-    await saveHistoryFile(stack.client, workflowId.contact(contact.id), 'contact-v1.json');
-    await saveHistoryFile(stack.client, workflowId.escalation(escalation.id), 'escalation-v1.json');
+    await saveHistoryFile(stack.client, workflowId.contact(contact.id), 'contact-escalated-after-restart.json');
+    await saveHistoryFile(stack.client, workflowId.escalation(escalation.id), 'escalation-breached-after-restart.json');
   }
 });

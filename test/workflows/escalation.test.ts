@@ -46,7 +46,7 @@ afterAll(async () => {
 let counter = 0;
 async function openAndEscalate(office = 'MCTC-VEICOLI') {
   const id = `CON-TS-${++counter}`;
-  const input: ContactInput = { id, service: mctc, channel: 'email', origin: 'direct', caller: { email: `citizen${counter}@example.org` }, reason: 'Targa smarrita', actor: operator };
+  const input: ContactInput = { id, service: 'MCTC', catalogVersion: stack.catalog.version, channel: 'email', origin: 'direct', caller: { email: `citizen${counter}@example.org` }, reason: 'Targa smarrita', actor: operator };
   const handle = await stack.client.workflow.start(contactWorkflow, { workflowId: workflowId.contact(id), taskQueue: stack.taskQueue, args: [input] });
   await handle.executeUpdate(registerContactUpdate, { args: [{}] });
   const escalation = await handle.executeUpdate(escalateContactUpdate, { args: [{ office, actor: operator }] });

@@ -9,6 +9,7 @@ import { createLogger } from '../../infra/logger';
 import { createRenewalStore } from '../../infra/stores/renewals';
 import { ensureRenewalsExportSchedule, RENEWALS_EXPORT_SCHEDULE_ID, setupRenewalsExportSchedule } from '../../infra/renewals-schedule';
 import { renewalsExportWorkflow, scheduledRenewalsExportWorkflow } from '../../workflows/renewals-export';
+import { saveHistoryFile } from '../replay/history-file';
 import { renewalsExportProgressQuery, workflowId } from '../../workflows/definitions';
 
 const todayInRome = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
@@ -135,6 +136,10 @@ describe('scheduled runs', () => {
     const run = await stack.db('renewals_export_runs').where({ date: '2026-10-14' }).first();
     expect(run).toMatchObject({ status: 'completed', trigger: 'schedule', requested_by: 'schedule', workflow_id: 'renewals-export:2026-10-14' });
     expect(stack.smtp.messages).toHaveLength(6);
+    if (process.env.RECORD_REPLAY_HISTORIES === '1') {
+      await saveHistoryFile(stack.client, await actionWorkflow(handle, 1), 'scheduled-renewals-export.json');
+      await saveHistoryFile(stack.client, workflowId.renewalsExport('2026-10-14'), 'renewals-export.json');
+    }
   });
 });
 

@@ -38,7 +38,7 @@ async function start(channel: ContactInput['channel']) {
   const handle = await stack.client.workflow.start(contactWorkflow, {
     workflowId: workflowId.contact(id),
     taskQueue: stack.taskQueue,
-    args: [{ id, service: adl, channel, origin: channel === 'voicemail' ? 'voicemail' : 'direct', caller: { surname: 'Neri', name: 'Carla', phone: '0461 222333' }, reason: 'Messaggio in segreteria', actor: { name: 'centralino', role: 'integrator' } }],
+    args: [{ id, service: adl.code, catalogVersion: stack.catalog.version, channel, origin: channel === 'voicemail' ? 'voicemail' : 'direct', caller: { surname: 'Neri', name: 'Carla', phone: '0461 222333' }, reason: 'Messaggio in segreteria', actor: { name: 'centralino', role: 'integrator' } }],
   });
   return { id, view: await handle.executeUpdate(registerContactUpdate, { args: [{}] }), handle };
 }
