@@ -9,7 +9,9 @@ import type { ServiceCatalog } from '../domain/catalog';
 import { createApiKeyStore } from '../infra/stores/api-keys';
 import { authenticate } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
-import { healthRouter } from './routes/health';
+import { healthRouter, isProbe, type HealthOptions } from './routes/health';
+import { createHttpMetrics } from './metrics';
+import { openApiRouter } from './openapi';
 import { servicesRouter } from './routes/services';
 import { meRouter } from './routes/me';
 import { renewalsRouter } from './routes/renewals';
@@ -30,6 +32,7 @@ export interface AppDeps {
   catalog: ServiceCatalog;
   logger: Logger;
   bodyLimit?: string;
+  health?: HealthOptions;
 }
 
 /** Builds the HTTP API (no listen): health, the back-office page and /api/v1. */
@@ -37,6 +40,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  const metrics = createHttpMetrics();
+  app.use(metrics.middleware);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -45,12 +50,13 @@ export function createApp(deps: AppDeps): express.Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (req, res, err) => (isProbe(req.url) && !err ? 'debug' : err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
   app.use(express.json({ limit: deps.bodyLimit ?? '5mb', type: ['application/json', 'application/*+json'] }));
 
-  app.use(healthRouter(deps));
+  app.use(healthRouter({ ...deps, metricsRegistry: metrics.registry }));
+  app.use(openApiRouter(deps.catalog));
   // The back-office page: static files, Chart.js from node_modules (no network at run time).
   app.use(express.static(path.join(__dirname, '..', 'web', 'public'), { index: 'index.html' }));
   app.use('/vendor/chart.js', express.static(path.dirname(require.resolve('chart.js'))));

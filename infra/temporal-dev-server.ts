@@ -29,6 +29,8 @@ export async function startTemporalDevServer(opts: {
   }
   // Fast namespace cache refresh so namespaces registered by tests are usable at once.
   args.push('--dynamic-config-value', 'frontend.namespaceCacheRefreshInterval="1s"');
+  // Idle pollers re-poll within 10 s, so a worker's last poll time proves it alive within seconds (readiness).
+  args.push('--dynamic-config-value', 'matching.longPollExpirationInterval="10s"');
   const child = spawn(TEMPORAL_CLI, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = opts.log ?? (() => {});
   child.stdout?.on('data', (d: Buffer) => log(d.toString()));

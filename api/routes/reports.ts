@@ -26,6 +26,7 @@ import {
   type SlaTargets,
 } from '../../domain/sla';
 import { CHANNELS } from '../../workflows/definitions';
+import { operation, type ApiPaths } from '../openapi-kit';
 
 const monthQuery = z.string({ message: 'required, as YYYY-MM' }).regex(MONTH_PATTERN, 'expected YYYY-MM, e.g. 2026-03');
 const reportQuerySchema = z.object({ month: monthQuery, service: z.string().min(1).max(50).optional() });
@@ -294,3 +295,13 @@ export function reportsRouter(deps: AppDeps): Router {
 
   return router;
 }
+
+/** OpenAPI description of the routes above. */
+export const reportsPaths: ApiPaths = {
+  '/reports/sla': {
+    get: operation({ tag: 'reports', summary: 'The month’s SLA report, all services or one; CSV (`;`, BOM) or XLSX by Accept or ?format=', roles: ['supervisor'], query: reportQuerySchema.extend({ format: z.enum(['json', 'csv', 'xlsx']).optional() }), ok: { 200: 'The report' }, alsoProduces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], example: { query: { month: '2026-03', service: 'ADL' }, as: { role: 'supervisor' }, status: 200 } }),
+  },
+  '/reports/crm': {
+    get: operation({ tag: 'reports', summary: 'The month’s CRM report by channel; CSV (`;`, BOM) or XLSX by Accept or ?format=', roles: ['supervisor'], query: reportQuerySchema.extend({ format: z.enum(['json', 'csv', 'xlsx']).optional() }), ok: { 200: 'The report' }, alsoProduces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], example: { query: { month: '2026-03' }, as: { role: 'supervisor' }, status: 200 } }),
+  },
+};
