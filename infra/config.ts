@@ -6,6 +6,8 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
+const optionalInt = optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).optional());
+
 const configSchema = z.object({
   DATA_DIR: z.string().default(path.join(process.cwd(), '.data')),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -33,7 +35,21 @@ const configSchema = z.object({
   RENEWALS_EXPORT_ZONE: z.string().default('Europe/Rome'),
   RENEWALS_EXPORT_SEND_EMPTY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   REQUEST_BODY_LIMIT: z.string().default('5mb'),
+  /** /readyz counts a worker as polling when its last poll is at most this many seconds old. */
+  WORKER_FRESHNESS_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  /** Port of the worker's Prometheus endpoint (Temporal SDK metrics); 0 = off (`npm start` picks a free one). */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** The worker's metrics URL, appended by the API to its own /metrics. */
+  WORKER_METRICS_URL: optionalString,
+  /** Worker tuning; unset = the Temporal SDK's defaults. */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: optionalInt,
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalInt,
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: optionalInt,
+  WORKER_MAX_CACHED_WORKFLOWS: optionalInt,
 });
+
+/** Exit code of an entrypoint that cannot run as configured (e.g. its port is taken): never restarted. */
+export const EXIT_CONFIG = 78;
 
 export type Config = z.infer<typeof configSchema>;
 
