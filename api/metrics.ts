@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { API_PREFIX } from './api-prefix';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface HttpMetrics {
@@ -26,7 +27,9 @@ export function createHttpMetrics(): HttpMetrics {
     const end = duration.startTimer();
     res.once('finish', () => {
       // Unmatched paths share one label: arbitrary URLs must not create unbounded series.
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      // A route that failed has left its router by now (baseUrl reset): its mount is read from the URL.
+      const mount = req.baseUrl || (req.originalUrl.startsWith(`${API_PREFIX}/`) ? API_PREFIX : '');
+      const route = req.route?.path ? `${mount}${String(req.route.path)}` : 'unmatched';
       const labels = { method: req.method, route, status: String(res.statusCode) };
       requests.inc(labels);
       end(labels);

@@ -21,8 +21,8 @@ import { complaintsPaths } from './routes/complaints';
 import { inquiriesPaths } from './routes/inquiries';
 import { complaintReportsPaths } from './routes/complaint-reports';
 import { healthPaths } from './routes/health';
+import { API_PREFIX } from './api-prefix';
 
-export const API_PREFIX = '/api/v1';
 
 type JsonObject = Record<string, unknown>;
 interface Parameter {

@@ -2,11 +2,12 @@
  * Liveness, readiness (database, Temporal, a worker that polled within the freshness window; SMTP
  * reported as degraded without failing readiness) and Prometheus metrics.
  */
+import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
+import knexFactory from 'knex';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { createDb } from '../../infra/db';
 import { createLogger } from '../../infra/logger';
 import { freePort } from '../../infra/ports';
 import { startStack, Stack } from '../support/harness';
@@ -24,8 +25,12 @@ afterAll(async () => {
 const appWith = (overrides: Partial<Parameters<typeof createApp>[0]> = {}) =>
   createApp({ db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue, catalog: stack.catalog, logger: createLogger('silent'), ...overrides });
 
+/** A database nobody answers for; connection attempts give up after a second. */
+const unusableDb = () => knexFactory({ client: 'pg', connection: 'postgres://nobody:secret@127.0.0.1:1/none', acquireConnectionTimeout: 1000, pool: { min: 0, max: 1 } });
+const settle = () => new Promise((r) => setTimeout(r, 1500));
+
 it('/livez answers without touching any dependency', async () => {
-  const unusable = createDb('postgres://nobody:secret@127.0.0.1:1/none');
+  const unusable = unusableDb();
   const res = await request(appWith({ db: unusable })).get('/livez');
   expect(res.status).toBe(200);
   expect(res.body).toEqual({ status: 'ok' });
@@ -48,13 +53,14 @@ it('shows SMTP as degraded without failing readiness', async () => {
 });
 
 it('names a failing database without internal details, within the check timeout', async () => {
-  const unusable = createDb('postgres://nobody:secret@127.0.0.1:1/none');
+  const unusable = unusableDb();
   const started = Date.now();
   const res = await request(appWith({ db: unusable, health: { checkTimeoutMs: 1000 } })).get('/readyz');
   expect(Date.now() - started).toBeLessThan(5000);
   expect(res.status).toBe(503);
   expect(res.body).toEqual({ status: 'unavailable', failing: ['database'], checks: { database: 'failing', temporal: 'ok', worker: 'ok' } });
   expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|secret/);
+  await settle();
   await unusable.destroy();
 });
 
@@ -92,7 +98,7 @@ it('/metrics: HTTP counts and durations by route template and status, and proces
 
 it('/metrics appends the worker’s metrics endpoint when configured', async () => {
   const port = await freePort();
-  const fake = (await import('node:http')).createServer((_req, res) => res.end('temporal_worker_task_slots_available{worker_type="WorkflowWorker"} 5\n'));
+  const fake = createServer((_req, res) => res.end('temporal_worker_task_slots_available{worker_type="WorkflowWorker"} 5\n'));
   await new Promise<void>((resolve) => fake.listen(port, '127.0.0.1', resolve));
   try {
     const res = await request(appWith({ health: { workerMetricsUrl: `http://127.0.0.1:${port}/metrics` } })).get('/metrics');
