@@ -74,3 +74,14 @@ it('Dockerfile: multi-stage on node:20-bookworm-slim, compiled code and producti
   expect(runtime).toMatch(/^CMD \["node", "dist\/api\/server\.js"\]/m);
   expect(runtime).not.toMatch(/tsx/);
 });
+
+it('README: every environment variable of infra/config.ts, and no link outside the repository', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const config = readFileSync(path.join(ROOT, 'infra', 'config.ts'), 'utf8');
+  const schema = config.slice(config.indexOf('const configSchema = z.object({'), config.indexOf('});', config.indexOf('const configSchema')));
+  const variables = [...schema.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]);
+  expect(variables.length).toBeGreaterThanOrEqual(30);
+  expect(variables.filter((v) => !readme.includes(`\`${v}\``))).toEqual([]);
+  expect(readme).not.toMatch(/\.\.\//);
+  for (const part of ['/openapi.json', '/docs', '/livez', '/readyz', '/metrics', '.venv/bin/temporal', 'create-key --role admin', 'docker compose up']) expect(readme).toContain(part);
+});
