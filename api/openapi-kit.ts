@@ -58,6 +58,7 @@ const ERROR_TEXT: Record<number, string> = {
   413: 'The body is too large',
   415: 'The body is not JSON',
   422: 'The Idempotency-Key was used with another body',
+  429: 'Too many failed authentication attempts',
   503: 'A dependency (database, Temporal) is unavailable',
 };
 
@@ -71,7 +72,7 @@ export function operation(spec: OperationSpec): ZodOpenApiOperationObject {
     for (const type of spec.alsoProduces ?? []) content[type] = { schema: z.string() };
     responses[status as `2${string}`] = { description, content };
   }
-  const errors = new Set([400, 401, 403, 413, 415, 503, ...(spec.errors ?? [])]);
+  const errors = new Set([400, 401, 403, 413, 415, 429, 503, ...(spec.errors ?? [])]);
   if (!spec.body) {
     errors.delete(413);
     errors.delete(415);

@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { loadConfig } from '../../infra/config';
+import { PREBUILT_BUNDLE, workerTuning } from '../../worker';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -84,4 +86,18 @@ it('README: every environment variable of infra/config.ts, and no link outside t
   expect(variables.filter((v) => !readme.includes(`\`${v}\``))).toEqual([]);
   expect(readme).not.toMatch(/\.\.\//);
   for (const part of ['/openapi.json', '/docs', '/livez', '/readyz', '/metrics', '.venv/bin/temporal', 'create-key --role admin', 'docker compose up']) expect(readme).toContain(part);
+});
+
+it('worker tuning and the prebuilt workflow bundle come from configuration and the build', () => {
+  const config = loadConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: '50', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '20', WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: '10', WORKER_MAX_CACHED_WORKFLOWS: '300' });
+  expect(workerTuning(config)).toEqual({ maxConcurrentActivityTaskExecutions: 50, maxConcurrentWorkflowTaskExecutions: 20, maxConcurrentLocalActivityExecutions: 10, maxCachedWorkflows: 300 });
+  // Unset (or empty) keeps the SDK's defaults; nonsense is refused at start, naming the variable.
+  expect(workerTuning(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '' }))).toEqual({});
+  expect(() => loadConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: 'many' })).toThrow(/WORKER_MAX_CONCURRENT_ACTIVITIES/);
+  expect(() => loadConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: '0' })).toThrow(/WORKER_MAX_CONCURRENT_ACTIVITIES/);
+  // The compiled worker (dist/worker.js) finds the bundle `npm run build` writes next to it.
+  expect(PREBUILT_BUNDLE).toBe(path.join(ROOT, 'workflow-bundle.js'));
+  const build = readFileSync(path.join(ROOT, 'scripts', 'build.ts'), 'utf8');
+  expect(build).toMatch(/bundleWorkflowCode/);
+  expect(build).toContain("path.join(DIST, 'workflow-bundle.js')");
 });
