@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { DefaultLogger, LogLevel, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities, ActivityDeps } from './activities';
-import { loadConfig } from './infra/config';
+import { Config, EXIT_CONFIG, loadConfig } from './infra/config';
 import { resolveEndpoints } from './infra/endpoints';
 import { createDb } from './infra/db';
 import { createMailer } from './infra/mailer';
@@ -19,6 +21,20 @@ export interface WorkerParams {
   deps: ActivityDeps;
   /** Pre-bundled workflow code (tests bundle once per run); otherwise bundled from ./workflows. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows'>;
+}
+
+/** The workflow bundle `npm run build` writes next to the compiled worker; absent under tsx. */
+export const PREBUILT_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
+
+/** Worker concurrency from configuration; unset values keep the SDK's defaults. */
+export function workerTuning(config: Config): NonNullable<WorkerParams['tuning']> {
+  const tuning: NonNullable<WorkerParams['tuning']> = {};
+  if (config.WORKER_MAX_CONCURRENT_ACTIVITIES) tuning.maxConcurrentActivityTaskExecutions = config.WORKER_MAX_CONCURRENT_ACTIVITIES;
+  if (config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS) tuning.maxConcurrentWorkflowTaskExecutions = config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS;
+  if (config.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES) tuning.maxConcurrentLocalActivityExecutions = config.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES;
+  if (config.WORKER_MAX_CACHED_WORKFLOWS) tuning.maxCachedWorkflows = config.WORKER_MAX_CACHED_WORKFLOWS;
+  return tuning;
 }
 
 export async function createWorker(p: WorkerParams): Promise<Worker> {
@@ -29,6 +45,7 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
     namespace: p.namespace,
     taskQueue: p.taskQueue,
     activities: createActivities(p.deps),
+    ...p.tuning,
     ...(p.workflowBundle ? { workflowBundle: p.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
   });
 }
@@ -38,7 +55,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, 'worker');
   // The SDK's own logs (and workflow/activity logs) go through pino too: one JSON log stream.
   const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
-  Runtime.install({ logger: new DefaultLogger('INFO', (entry) => logger[levels[entry.level]](entry.meta ?? {}, entry.message)) });
+  // The SDK's metrics (task latencies, slots, polls) on a Prometheus endpoint, when a port is set.
+  const metrics = config.WORKER_METRICS_PORT ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.WORKER_METRICS_PORT}` } } } : {};
+  try {
+    Runtime.install({ logger: new DefaultLogger('INFO', (entry) => logger[levels[entry.level]](entry.meta ?? {}, entry.message)), telemetryOptions: metrics });
+  } catch (err) {
+    console.error(`worker: cannot serve metrics on port ${config.WORKER_METRICS_PORT} (WORKER_METRICS_PORT): ${(err as Error).message}`);
+    process.exit(EXIT_CONFIG);
+  }
   const endpoints = resolveEndpoints(config);
   const catalog = loadCatalogFile(config.SERVICES_FILE);
   const db = createDb(endpoints.databaseUrl);
@@ -50,6 +74,9 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     deps: { db, mailer, catalog, settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY } },
+    // Production (dist/): the bundle made at build time; development: bundled from source at start.
+    ...(existsSync(PREBUILT_BUNDLE) ? { workflowBundle: { codePath: PREBUILT_BUNDLE } } : {}),
+    tuning: workerTuning(config),
   });
   await setupRenewalsExportSchedule(config, catalog, endpoints.temporalAddress, taskQueue, logger);
   await setupRetentionSchedule(config, endpoints.temporalAddress, taskQueue, logger);

@@ -12,7 +12,9 @@ import { authenticate } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { failedAuthLimiter, refuseControlCharacters, refuseBadPath, MAX_URL_LENGTH } from './hostile-input';
 import { requestSummary } from '../infra/logger';
-import { healthRouter } from './routes/health';
+import { healthRouter, isProbe, type HealthOptions } from './routes/health';
+import { createHttpMetrics } from './metrics';
+import { openApiRouter } from './openapi';
 import { servicesRouter } from './routes/services';
 import { meRouter } from './routes/me';
 import { renewalsRouter } from './routes/renewals';
@@ -43,6 +45,7 @@ export interface AppDeps {
   apiKeyCacheTtlMs?: number;
   /** Express `trust proxy` (TRUST_PROXY): off unless the deployment sits behind a known proxy. */
   trustProxy?: boolean | number | string;
+  health?: HealthOptions;
 }
 
 /** What routers receive: the app's dependencies with every store built. */
@@ -66,6 +69,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
+  const metrics = createHttpMetrics();
+  app.use(metrics.middleware);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -78,7 +83,7 @@ export function createApp(appDeps: AppDeps): express.Express {
       // Never headers, bodies or query values: see infra/logger.ts.
       wrapSerializers: false,
       serializers: { req: requestSummary, res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }) },
-      customLogLevel: (_req, res, err) => requestLogLevel(res as express.Response, err),
+      customLogLevel: (req, res, err) => (isProbe(req.url) && !err ? 'debug' : requestLogLevel(res as express.Response, err)),
     }),
   );
   app.use(
@@ -107,7 +112,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use(express.json({ limit: deps.bodyLimit ?? '5mb', type: ['application/json', 'application/*+json'] }));
   app.use(refuseControlCharacters);
 
-  app.use(healthRouter(deps));
+  app.use(healthRouter({ ...deps, metricsRegistry: metrics.registry }));
+  app.use(openApiRouter(deps.catalog));
   // The back-office page: static files, Chart.js from node_modules (no network at run time).
   app.use(express.static(path.join(__dirname, '..', 'web', 'public'), { index: 'index.html' }));
   app.use('/vendor/chart.js', express.static(path.dirname(require.resolve('chart.js'))));

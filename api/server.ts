@@ -1,5 +1,5 @@
 import { createApp } from './app';
-import { loadConfig } from '../infra/config';
+import { EXIT_CONFIG, loadConfig } from '../infra/config';
 import { resolveEndpoints } from '../infra/endpoints';
 import { createDb } from '../infra/db';
 import { connectClient } from '../infra/temporal';
@@ -26,8 +26,19 @@ async function main(): Promise<void> {
     logger,
     bodyLimit: config.REQUEST_BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
+    health: { smtpUrl: endpoints.smtpUrl, workerFreshnessSeconds: config.WORKER_FRESHNESS_SECONDS, workerMetricsUrl: config.WORKER_METRICS_URL },
   });
-  const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT }, `API listening on http://127.0.0.1:${config.PORT}`));
+  // Express 5 hands a listen error (e.g. EADDRINUSE) to this callback instead of throwing it.
+  const server = app.listen(config.PORT, config.HOST, (err?: Error) => {
+    if (err) {
+      const busy = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      logger.fatal({ port: config.PORT, code: (err as NodeJS.ErrnoException).code }, busy ? `port ${config.PORT} (PORT) is already in use` : `cannot listen on port ${config.PORT}`);
+      console.error(busy ? `API: port ${config.PORT} (PORT) is already in use; stop what uses it or set PORT` : `API: cannot listen on port ${config.PORT}: ${err.message}`);
+      void temporal.connection.close().finally(() => db.destroy().finally(() => process.exit(EXIT_CONFIG)));
+      return;
+    }
+    logger.info({ port: config.PORT }, `API listening on http://127.0.0.1:${config.PORT}`);
+  });
   answerClientErrors(server);
   const stop = () => {
     server.close(() => {

@@ -7,6 +7,7 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
 const retentionDays = (days: number) => z.coerce.number().int().min(0).max(36500).default(days);
+const optionalInt = optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).optional());
 
 const configSchema = z.object({
   DATA_DIR: z.string().default(path.join(process.cwd(), '.data')),
@@ -59,7 +60,21 @@ const configSchema = z.object({
   RETENTION_DAYS_RENEWALS: retentionDays(365),
   RETENTION_DAYS_SENT_EMAILS: retentionDays(365),
   RETENTION_DAYS_AUDIT: retentionDays(1825),
+  /** /readyz counts a worker as polling when its last poll is at most this many seconds old. */
+  WORKER_FRESHNESS_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  /** Port of the worker's Prometheus endpoint (Temporal SDK metrics); 0 = off (`npm start` picks a free one). */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** The worker's metrics URL, appended by the API to its own /metrics. */
+  WORKER_METRICS_URL: optionalString,
+  /** Worker tuning; unset = the Temporal SDK's defaults. */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: optionalInt,
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalInt,
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: optionalInt,
+  WORKER_MAX_CACHED_WORKFLOWS: optionalInt,
 });
+
+/** Exit code of an entrypoint that cannot run as configured (e.g. its port is taken): never restarted. */
+export const EXIT_CONFIG = 78;
 
 export type Config = z.infer<typeof configSchema>;
 

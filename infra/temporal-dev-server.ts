@@ -32,6 +32,8 @@ export async function startTemporalDevServer(opts: {
   for (const name of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=Keyword`);
   // Fast namespace cache refresh so namespaces registered by tests are usable at once.
   args.push('--dynamic-config-value', 'frontend.namespaceCacheRefreshInterval="1s"');
+  // Idle pollers re-poll within 10 s, so a worker's last poll time proves it alive within seconds (readiness).
+  args.push('--dynamic-config-value', 'matching.longPollExpirationInterval="10s"');
   const child = spawn(TEMPORAL_CLI, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = opts.log ?? (() => {});
   child.stdout?.on('data', (d: Buffer) => log(d.toString()));

@@ -1,37 +1,129 @@
 /**
  * `npm start`: the whole product on one machine. Starts whatever is not given by the environment
  * (embedded PostgreSQL, Temporal dev server, SMTP sink), applies migrations, then runs the worker
- * and the API as child processes, as they run in production. Ctrl-C stops everything.
+ * and the API, as they run in production. Every part is a child in its own process group, so a
+ * terminal's Ctrl-C (SIGINT to the foreground group) reaches this script only; it then stops the
+ * parts in order (API, worker, Temporal, PostgreSQL, SMTP), awaits each exit, removes runtime.json
+ * and prints "stopped".
  */
 import { spawn, ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
-import { loadConfig, runtimeFile } from '../infra/config';
+import { EXIT_CONFIG, loadConfig, runtimeFile } from '../infra/config';
 import { createDb, migrateLatest } from '../infra/db';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { startTemporalDevServer } from '../infra/temporal-dev-server';
-import { startSmtpSink } from '../infra/smtp-sink';
 import { createApiKeyStore } from '../infra/stores/api-keys';
 import { loadCatalogFile } from '../infra/catalog-file';
+import { freePort } from '../infra/ports';
 
 const ROOT = path.join(__dirname, '..');
+const say = (msg: string) => console.log(`[start] ${msg}`);
+/** Set once main() can stop what it started: a failed start stops the parts already running. */
+let stopAll: ((code: number) => Promise<void>) | undefined;
+
+/** A child of its own process group; `stop()` signals the whole group and awaits the exit. */
+interface Part {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+function spawnPart(name: string, args: string[], env: NodeJS.ProcessEnv, stdout: 'inherit' | 'pipe'): Part {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env, cwd: ROOT, stdio: ['ignore', stdout, 'inherit'], detached: true });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  return { name, child, exited };
+}
+
+function signalGroup(part: Part, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-part.child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function stopPart(part: Part, graceMs = 20_000): Promise<void> {
+  if (part.child.exitCode !== null || part.child.signalCode !== null) return;
+  const timer = setTimeout(() => signalGroup(part, 'SIGKILL'), graceMs);
+  signalGroup(part, 'SIGTERM');
+  await part.exited;
+  clearTimeout(timer);
+}
+
+/** Starts an embedded part and waits for its READY line. */
+function startEmbedded(kind: string, options: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<{ part: Part; info: Record<string, string> }> {
+  const part = spawnPart(kind, [path.join(ROOT, 'scripts', 'embedded-service.ts'), kind, JSON.stringify(options)], env, 'pipe');
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    part.child.stdout!.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const line = buffer.split('\n').find((l) => l.startsWith('READY '));
+      if (line) resolve({ part, info: JSON.parse(line.slice('READY '.length)) });
+    });
+    void part.exited.then((code) => reject(new Error(`${kind} exited (${code}) before it was ready`)));
+  });
+}
+
+/** Whether something already listens on the port (of any local address). */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(true));
+    probe.listen(port, () => probe.close(() => resolve(false)));
+  });
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const cleanups: (() => Promise<void>)[] = [];
   mkdirSync(config.DATA_DIR, { recursive: true });
-  const say = (msg: string) => console.log(`[start] ${msg}`);
+  const stopOrder: Part[] = []; // stop order: API, worker, then Temporal, PostgreSQL, SMTP
+  const embedded: Part[] = [];
+  let stopping = false;
+  let exitCode = 0;
+
+  const shutdown = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    say('stopping...');
+    for (const part of [...stopOrder, ...embedded]) {
+      await stopPart(part);
+      say(`${part.name} stopped`);
+    }
+    rmSync(runtimeFile(config), { force: true });
+    say('stopped');
+    process.exit(exitCode);
+  };
+  stopAll = shutdown;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown());
+  // Last resort if this process dies abruptly: no part may outlive it.
+  process.on('exit', () => [...stopOrder, ...embedded].forEach((p) => signalGroup(p, 'SIGKILL')));
 
   // Fail early, naming the file and the path, if the catalog is invalid.
   const catalog = loadCatalogFile(config.SERVICES_FILE);
   say(`services catalog: ${catalog.services.length} services (${config.SERVICES_FILE ?? 'bundled sample'})`);
 
+  // A busy port is a configuration error: say which, exit non-zero, never loop.
+  const ports: [string, number][] = [['PORT', config.PORT]];
+  if (!config.DATABASE_URL) ports.push(['EMBEDDED_PG_PORT', config.EMBEDDED_PG_PORT]);
+  if (!config.TEMPORAL_ADDRESS) ports.push(['EMBEDDED_TEMPORAL_PORT', config.EMBEDDED_TEMPORAL_PORT], ['EMBEDDED_TEMPORAL_UI_PORT', config.EMBEDDED_TEMPORAL_UI_PORT]);
+  if (!config.SMTP_URL) ports.push(['EMBEDDED_SMTP_PORT', config.EMBEDDED_SMTP_PORT]);
+  if (config.WORKER_METRICS_PORT) ports.push(['WORKER_METRICS_PORT', config.WORKER_METRICS_PORT]);
+  for (const [name, port] of ports) {
+    if (await portTaken(port)) {
+      console.error(`[start] port ${port} (${name}) is already in use: stop what uses it or set ${name}`);
+      process.exit(EXIT_CONFIG);
+    }
+  }
+
+  const env: NodeJS.ProcessEnv = { ...process.env };
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres({ dir: path.join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_PG_PORT });
-    cleanups.unshift(() => pg.stop());
-    databaseUrl = pg.url;
-    say(`PostgreSQL (embedded): ${pg.url.replace(/:[^:@/]+@/, ':***@')}, data in ${path.join(config.DATA_DIR, 'postgres')}`);
+    const dir = path.join(config.DATA_DIR, 'postgres');
+    const { part, info } = await startEmbedded('postgres', { dir, port: config.EMBEDDED_PG_PORT }, env);
+    embedded.unshift(part);
+    databaseUrl = info.url;
+    say(`PostgreSQL (embedded): ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}, data in ${dir}`);
   } else say('PostgreSQL: DATABASE_URL');
   const db = createDb(databaseUrl);
   const applied = await migrateLatest(db);
@@ -45,76 +137,58 @@ async function main(): Promise<void> {
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
-    const temporal = await startTemporalDevServer({
-      port: config.EMBEDDED_TEMPORAL_PORT,
-      uiPort: config.EMBEDDED_TEMPORAL_UI_PORT,
-      dbFile: path.join(config.DATA_DIR, 'temporal', 'temporal.db'),
-      namespace: config.TEMPORAL_NAMESPACE,
-    });
-    cleanups.unshift(() => temporal.stop());
-    temporalAddress = temporal.address;
-    say(`Temporal dev server: ${temporal.address}, Web UI ${temporal.uiUrl}`);
+    const options = { port: config.EMBEDDED_TEMPORAL_PORT, uiPort: config.EMBEDDED_TEMPORAL_UI_PORT, dbFile: path.join(config.DATA_DIR, 'temporal', 'temporal.db'), namespace: config.TEMPORAL_NAMESPACE };
+    const { part, info } = await startEmbedded('temporal', options, env);
+    embedded.unshift(part);
+    temporalAddress = info.address;
+    say(`Temporal dev server: ${info.address}, Web UI ${info.uiUrl}`);
   } else say(`Temporal: ${temporalAddress} (namespace ${config.TEMPORAL_NAMESPACE})`);
 
   let smtpUrl = config.SMTP_URL;
   if (!smtpUrl) {
-    const mailDir = path.join(config.DATA_DIR, 'mail');
-    const sink = await startSmtpSink({ port: config.EMBEDDED_SMTP_PORT, dir: mailDir });
-    cleanups.unshift(() => sink.stop());
-    smtpUrl = sink.url;
-    say(`SMTP receiver: ${sink.url}, every mail kept as .eml in ${mailDir}`);
+    const dir = path.join(config.DATA_DIR, 'mail');
+    const { part, info } = await startEmbedded('smtp', { dir, port: config.EMBEDDED_SMTP_PORT }, env);
+    embedded.push(part);
+    smtpUrl = info.url;
+    say(`SMTP receiver: ${smtpUrl}, every mail kept as .eml in ${dir}`);
   } else say('SMTP: SMTP_URL');
+  // Stop order of the embedded parts: Temporal, PostgreSQL, SMTP.
+  embedded.sort((a, b) => ['temporal', 'postgres', 'smtp'].indexOf(a.name) - ['temporal', 'postgres', 'smtp'].indexOf(b.name));
 
   writeFileSync(runtimeFile(config), JSON.stringify({ databaseUrl, temporalAddress, smtpUrl }, null, 2));
-  cleanups.push(async () => rmSync(runtimeFile(config), { force: true }));
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl };
-  let stopping = false;
-  const children = new Map<string, ChildProcess>();
-  const launch = (name: string, entry: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { env, stdio: 'inherit' });
-    children.set(name, child);
-    child.on('exit', (code, signal) => {
-      children.delete(name);
+  const metricsPort = config.WORKER_METRICS_PORT || (await freePort());
+  Object.assign(env, {
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    SMTP_URL: smtpUrl,
+    WORKER_METRICS_PORT: String(metricsPort),
+    WORKER_METRICS_URL: config.WORKER_METRICS_URL ?? `http://127.0.0.1:${metricsPort}/metrics`,
+  });
+  const launch = (name: 'api' | 'worker', entry: string) => {
+    const part = spawnPart(name, [path.join(ROOT, entry)], env, 'inherit');
+    // The API stops first, then the worker drains.
+    if (name === 'api') stopOrder.unshift(part);
+    else stopOrder.push(part);
+    void part.exited.then((code) => {
+      stopOrder.splice(stopOrder.indexOf(part), 1);
       if (stopping) return;
-      say(`${name} exited (${signal ?? code}); restarting in 2 s`);
+      if (code === EXIT_CONFIG) {
+        say(`${name} cannot run as configured (see above); stopping everything`);
+        void shutdown(EXIT_CONFIG);
+        return;
+      }
+      say(`${name} exited (${code}); restarting in 2 s`);
       setTimeout(() => !stopping && launch(name, entry), 2000);
     });
   };
   launch('worker', 'worker.ts');
   launch('api', 'api/server.ts');
-  say(`API and back-office page: http://127.0.0.1:${config.PORT}/ (health: /health). Ctrl-C stops everything.`);
-
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    say('stopping...');
-    await Promise.all(
-      [...children.values()].map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
-            c.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            c.kill('SIGTERM');
-          }),
-      ),
-    );
-    for (const cleanup of cleanups) await cleanup().catch((err) => console.error(err));
-    say('stopped');
-    process.exit(0);
-  };
-  // embedded-postgres installs exit hooks that stop PostgreSQL and exit at once on a signal; this
-  // script stops every part itself, children first, so it takes the signals over.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, () => void shutdown());
-  }
+  say(`API and back-office page: http://127.0.0.1:${config.PORT}/ (readiness: /readyz, docs: /docs). Ctrl-C stops everything.`);
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
+  if (stopAll) void stopAll(1);
+  else process.exit(1);
 });

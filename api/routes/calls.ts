@@ -5,6 +5,7 @@ import { requireRole } from '../auth';
 import { Problem, type FieldError } from '../errors';
 import type { CallRecord } from '../../infra/stores/calls';
 import type { ServiceCatalog } from '../../domain/catalog';
+import { operation, type ApiPaths } from '../openapi-kit';
 
 /** Records per request: a day of a big city's calls fits in a handful of requests. */
 export const MAX_CALLS_PER_REQUEST = 10_000;
@@ -90,4 +91,14 @@ export function callsRouter(deps: RouterDeps): Router {
   });
 
   return router;
+}
+
+/** OpenAPI description of the route above; the service list comes from the catalog. */
+export function callsPaths(catalog: ServiceCatalog): ApiPaths {
+  const one = callSchema(catalog);
+  return {
+    '/calls': {
+      post: operation({ tag: 'calls', summary: `Call detail records, one or an array of at most ${MAX_CALLS_PER_REQUEST}; idempotent on callId`, roles: ['integrator'], body: z.union([one, z.array(one).min(1).max(MAX_CALLS_PER_REQUEST)]), ok: { 201: 'Counts: some records were new', 200: 'Counts: every record was known' }, example: { body: { callId: 'cdr-example-0001', service: 'ADL', registeredAt: '2026-03-02T09:15:00+01:00', answeredAt: '2026-03-02T09:15:40+01:00', endedAt: '2026-03-02T09:19:00+01:00', ivrCode: '1' }, as: { role: 'integrator' }, status: 201 } }),
+    },
+  };
 }

@@ -4,6 +4,7 @@ import type { RouterDeps } from '../app';
 import { requireRole } from '../auth';
 import { parseOr400 } from '../errors';
 import { complaintsReport } from '../../reports/complaints';
+import { operation, type ApiPaths } from '../openapi-kit';
 
 const reportSchema = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM') });
 
@@ -20,3 +21,10 @@ export function complaintReportsRouter(deps: RouterDeps): Router {
   });
   return router;
 }
+
+/** OpenAPI description of the route above. */
+export const complaintReportsPaths: ApiPaths = {
+  '/reports/complaints': {
+    get: operation({ summary: 'The month’s complaints by service, kind and outcome', tag: 'reports', roles: ['supervisor', 'uru'], query: reportSchema, ok: { 200: 'The report' }, example: { query: { month: '2026-03' }, as: { role: 'uru' }, status: 200 } }),
+  },
+};

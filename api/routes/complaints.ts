@@ -22,6 +22,7 @@ import {
   takeChargeComplaintUpdate,
   workflowId,
 } from '../../workflows/definitions';
+import { idPath, operation, type ApiPaths } from '../openapi-kit';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
@@ -249,3 +250,31 @@ class ReplayOf extends Error {
     super(`Idempotency-Key already bound to ${reference}`);
   }
 }
+
+const asUru = { role: 'uru' } as const;
+const byId = { tag: 'complaints', path: idPath, errors: [404, 409] } as const;
+/** OpenAPI description of the routes above. */
+export const complaintsPaths: ApiPaths = {
+  '/complaints': {
+    post: operation({ tag: 'complaints', summary: 'Register a complaint, report or suggestion', roles: ['operator', 'integrator', 'uru'], body: createSchema, ok: { 201: 'The complaint' }, example: { body: { kind: 'complaint', requester: { name: 'Anna', surname: 'Verdi', email: 'anna.verdi@example.org' }, subject: 'Attesa allo sportello', body: 'Ho atteso due ore.', channel: 'web' }, as: asUru, status: 201 } }),
+    get: operation({ tag: 'complaints', summary: 'Complaints by status (comma-separated), kind and service', roles: ['uru', 'supervisor'], query: listSchema, ok: { 200: 'The complaints' }, example: { query: { status: 'registered,in_charge', kind: 'complaint' }, as: asUru, status: 200 } }),
+  },
+  '/complaints/{id}': {
+    get: operation({ ...byId, summary: 'A complaint file', roles: ['uru', 'supervisor'], ok: { 200: 'The file' }, example: { path: { id: 'no-such-complaint' }, as: asUru, status: 404 } }),
+  },
+  '/complaints/{id}/take-charge': {
+    post: operation({ ...byId, summary: 'Take charge of a complaint', roles: ['uru'], ok: { 200: 'The file' }, example: { path: { id: 'no-such-complaint' }, as: asUru, status: 404 } }),
+  },
+  '/complaints/{id}/inquiries': {
+    post: operation({ ...byId, summary: 'Open an inquiry with an internal structure', roles: ['uru'], body: inquirySchema, ok: { 201: 'The inquiry' }, example: { path: { id: 'no-such-complaint' }, body: { structure: 'URU-SERVIZI', question: 'Cosa è successo?', dueAt: '2999-03-20T17:00:00+01:00' }, as: asUru, status: 404 } }),
+  },
+  '/complaints/{id}/request-info': {
+    post: operation({ ...byId, summary: 'Ask the requester for more information (the term is suspended)', roles: ['uru'], body: requestInfoSchema, ok: { 200: 'The file' }, example: { path: { id: 'no-such-complaint' }, body: { question: 'In quale giorno?' }, as: asUru, status: 404 } }),
+  },
+  '/complaints/{id}/requester-info': {
+    post: operation({ ...byId, summary: 'The requester’s information arrived', roles: ['uru', 'integrator'], body: requesterInfoSchema, ok: { 200: 'The file' }, example: { path: { id: 'no-such-complaint' }, body: { info: 'Il 2 marzo.' }, as: asUru, status: 404 } }),
+  },
+  '/complaints/{id}/respond': {
+    post: operation({ ...byId, summary: 'Send the response and close', roles: ['uru'], body: respondSchema, ok: { 200: 'The file' }, example: { path: { id: 'no-such-complaint' }, body: { response: 'Ci scusiamo per l’attesa.', outcome: 'upheld' }, as: asUru, status: 404 } }),
+  },
+};

@@ -19,6 +19,7 @@ import {
   workflowId,
 } from '../../workflows/definitions';
 import { contactWorkflow } from '../../workflows/contact';
+import { idPath, operation, type ApiPaths } from '../openapi-kit';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -301,3 +302,33 @@ export async function startContact(deps: RouterDeps, input: ContactInput) {
     throw err;
   }
 }
+
+const op = { tag: 'contacts' } as const;
+/** OpenAPI description of the routes above. */
+export const contactsPaths: ApiPaths = {
+  '/contacts': {
+    post: operation({ ...op, summary: 'Open a contact (Idempotency-Key header honoured)', roles: ['operator', 'integrator'], body: createContactSchema, ok: { 201: 'The contact', 200: 'Replayed for the same Idempotency-Key' }, errors: [422], example: { body: { service: 'ADL', channel: 'email', caller: { email: 'cittadina@example.org' }, reason: 'Orari dello sportello' }, as: { role: 'operator' }, status: 201 } }),
+    get: operation({ ...op, summary: 'Contacts by status and service, oldest first', roles: ['operator', 'supervisor'], query: listSchema, ok: { 200: '`{items}`' }, example: { query: { status: 'triage', service: 'ADL', limit: '20' }, as: { role: 'supervisor' }, status: 200 } }),
+  },
+  '/contacts/{id}': {
+    get: operation({ ...op, summary: 'A contact with its escalations and history', roles: ['operator', 'supervisor'], path: idPath, ok: { 200: 'The contact' }, errors: [404], example: { path: { id: 'no-such-contact' }, as: { role: 'operator' }, status: 404 } }),
+  },
+  '/contacts/{id}/classify': {
+    post: operation({ ...op, summary: 'Classify a contact', roles: ['operator'], path: idPath, body: classifySchema, ok: { 200: 'The contact' }, errors: [404, 409], example: { path: { id: 'no-such-contact' }, body: { category: 'COLLOCAMENTO' }, as: { role: 'operator' }, status: 404 } }),
+  },
+  '/contacts/{id}/resolve': {
+    post: operation({ ...op, summary: 'First-level resolution', roles: ['operator'], path: idPath, body: resolveSchema, ok: { 200: 'The contact' }, errors: [404, 409], example: { path: { id: 'no-such-contact' }, body: { answer: 'Lo sportello apre alle 8.' }, as: { role: 'operator' }, status: 404 } }),
+  },
+  '/contacts/{id}/escalate': {
+    post: operation({ ...op, summary: 'Escalate to an office', roles: ['operator'], path: idPath, body: escalateSchema, ok: { 201: 'The escalation' }, errors: [404, 409], example: { path: { id: 'no-such-contact' }, body: { office: 'ADL-SPORTELLO', note: 'Serve il referente' }, as: { role: 'operator' }, status: 404 } }),
+  },
+  '/contacts/{id}/missed-call': {
+    post: operation({ ...op, summary: 'Transfer failed: the missed-call form is emailed', roles: ['operator'], path: idPath, body: missedCallSchema, ok: { 201: 'The missed-call form' }, errors: [404, 409], example: { path: { id: 'no-such-contact' }, body: { personSought: 'Mario Bianchi', reason: 'Richiesta di richiamata', callbackPhone: '+39 0461 000000' }, as: { role: 'operator' }, status: 404 } }),
+  },
+  '/voicemails': {
+    post: operation({ ...op, summary: 'A voicemail left out of hours opens a contact', roles: ['integrator', 'operator'], body: voicemailSchema, ok: { 201: 'The contact', 200: 'Already recorded' }, example: { body: { service: 'NOPE', callerPhone: '+39 333 0000000', recording: 'rec/2026-03-02/0001.wav', leftAt: '2026-03-02T19:15:00+01:00' }, as: { role: 'integrator' }, status: 400 } }),
+  },
+  '/rollovers': {
+    post: operation({ ...op, summary: 'A call that rolled over from an internal number', roles: ['integrator', 'operator'], body: rolloverSchema, ok: { 201: 'The contact', 200: 'Already recorded' }, example: { body: { service: 'NOPE', internalNumber: '4321', callerPhone: '+39 333 0000000', at: '2026-03-02T10:15:00+01:00' }, as: { role: 'integrator' }, status: 400 } }),
+  },
+};

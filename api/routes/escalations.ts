@@ -12,6 +12,7 @@ import {
   takeChargeUpdate,
   workflowId,
 } from '../../workflows/definitions';
+import { idPath, operation, type ApiPaths } from '../openapi-kit';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -85,3 +86,30 @@ export function escalationsRouter(deps: RouterDeps): Router {
 
   return router;
 }
+
+const op = { tag: 'escalations', path: idPath, errors: [404, 409] } as const;
+const asSupervisor = { role: 'supervisor' } as const;
+/** OpenAPI description of the routes above. */
+export const escalationsPaths: ApiPaths = {
+  '/escalations': {
+    get: operation({ tag: 'escalations', summary: 'An office’s escalation queue with due times', roles: ['office', 'supervisor'], query: listSchema, ok: { 200: '`{items}`' }, example: { query: { office: 'ADL-SPORTELLO', status: 'open' }, as: asSupervisor, status: 200 } }),
+  },
+  '/escalations/{id}': {
+    get: operation({ ...op, summary: 'An escalation with its history', roles: ['office', 'supervisor'], ok: { 200: 'The escalation' }, example: { path: { id: 'no-such-escalation' }, as: asSupervisor, status: 404 } }),
+  },
+  '/escalations/{id}/take-charge': {
+    post: operation({ ...op, summary: 'Take charge of an escalation', roles: ['office', 'supervisor'], body: emptySchema, ok: { 200: 'The escalation' }, example: { path: { id: 'no-such-escalation' }, body: {}, as: asSupervisor, status: 404 } }),
+  },
+  '/escalations/{id}/notes': {
+    post: operation({ ...op, summary: 'Add a note', roles: ['office', 'supervisor'], body: noteSchema, ok: { 201: 'The note' }, example: { path: { id: 'no-such-escalation' }, body: { text: 'Richiamato il cittadino' }, as: asSupervisor, status: 404 } }),
+  },
+  '/escalations/{id}/resolve': {
+    post: operation({ ...op, summary: 'Resolve with a response', roles: ['office', 'supervisor'], body: resolveSchema, ok: { 200: 'The escalation' }, example: { path: { id: 'no-such-escalation' }, body: { response: 'Pratica completata.' }, as: asSupervisor, status: 404 } }),
+  },
+  '/escalations/{id}/return': {
+    post: operation({ ...op, summary: 'Return to the contact center', roles: ['office', 'supervisor'], body: returnSchema, ok: { 200: 'The escalation' }, example: { path: { id: 'no-such-escalation' }, body: { reason: 'Non di nostra competenza' }, as: asSupervisor, status: 404 } }),
+  },
+  '/escalations/{id}/reassign': {
+    post: operation({ ...op, summary: 'Reassign to another office with fresh deadlines', roles: ['supervisor'], body: reassignSchema, ok: { 200: 'The escalation' }, example: { path: { id: 'no-such-escalation' }, body: { office: 'ADL-MOBILITA' }, as: asSupervisor, status: 404 } }),
+  },
+};

@@ -10,6 +10,7 @@ import { buildCentreFiles, exportWorkDir, fileNameOf } from '../../reports/renew
 import type { ExportRun } from '../../infra/stores/exports';
 import { RenewalsExportProgress, renewalsExportProgressQuery, workflowId } from '../../workflows/definitions';
 import { renewalsExportWorkflow } from '../../workflows/renewals-export';
+import { operation, type ApiPaths } from '../openapi-kit';
 
 const dateField = z.string().refine(isIsoDate, 'expected an existing date YYYY-MM-DD');
 const runSchema = z.object({ date: dateField }).strict();
@@ -140,3 +141,21 @@ export function exportsRouter(deps: RouterDeps): Router {
 
   return router;
 }
+
+const datePath = z.object({ date: dateField });
+const asScheduler = { role: 'scheduler' } as const;
+/** OpenAPI description of the routes above. */
+export const exportsPaths: ApiPaths = {
+  '/exports/renewals': {
+    get: operation({ tag: 'exports', summary: 'Renewals export runs, newest first', roles: ['scheduler', 'supervisor'], query: listSchema, ok: { 200: '`{items,total,limit,offset}`' }, example: { query: { from: '2026-03-01', to: '2026-03-31' }, as: asScheduler, status: 200 } }),
+  },
+  '/exports/renewals/{date}': {
+    get: operation({ tag: 'exports', summary: 'One day’s export run with its deliveries', roles: ['scheduler', 'supervisor'], path: datePath, ok: { 200: 'The run' }, errors: [404], example: { path: { date: '2026-03-02' }, as: asScheduler, status: 404 } }),
+  },
+  '/exports/renewals/{date}/files/{file}': {
+    get: operation({ tag: 'exports', summary: 'A centre’s file of a past run, rebuilt (`<centre>.csv` or `<centre>.xlsx`)', roles: ['scheduler', 'supervisor'], path: datePath.extend({ file: z.string().min(1).max(100) }), ok: { 200: 'The file' }, alsoProduces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], errors: [404], example: { path: { date: '2026-03-02', file: 'CPI-TRENTO.csv' }, as: asScheduler, status: 404 } }),
+  },
+  '/exports/renewals/run': {
+    post: operation({ tag: 'exports', summary: 'Run (or join) the export of a business day', roles: ['scheduler', 'supervisor'], body: runSchema, ok: { 202: 'The run started' }, example: { body: { date: '2999-01-04' }, as: asScheduler, status: 400 } }),
+  },
+};

@@ -5,6 +5,7 @@ import { actorOf, assertOfficeAccess, requireRole, scopedOffice } from '../auth'
 import { conflict, notFound, parseOr400 } from '../errors';
 import { inquiryView } from '../../infra/stores/complaints';
 import { answerInquiryUpdate, workflowId } from '../../workflows/definitions';
+import { idPath, operation, type ApiPaths } from '../openapi-kit';
 
 const listSchema = z.object({
   office: z.string().trim().min(1).max(50).optional(),
@@ -50,3 +51,16 @@ export function inquiriesRouter(deps: RouterDeps): Router {
 
   return router;
 }
+
+/** OpenAPI description of the routes above. */
+export const inquiriesPaths: ApiPaths = {
+  '/inquiries': {
+    get: operation({ tag: 'complaints', summary: 'Inquiries of complaint investigations', roles: ['office', 'uru', 'supervisor'], query: listSchema, ok: { 200: 'The inquiries' }, example: { query: { status: 'open' }, as: { role: 'uru' }, status: 200 } }),
+  },
+  '/inquiries/{id}': {
+    get: operation({ tag: 'complaints', summary: 'One inquiry', roles: ['office', 'uru', 'supervisor'], path: idPath, ok: { 200: 'The inquiry' }, errors: [404], example: { path: { id: 'no-such-inquiry' }, as: { role: 'uru' }, status: 404 } }),
+  },
+  '/inquiries/{id}/answer': {
+    post: operation({ tag: 'complaints', summary: 'Answer an inquiry (the office’s findings)', roles: ['office'], path: idPath, body: answerSchema, ok: { 200: 'The inquiry' }, errors: [404, 409], example: { path: { id: 'no-such-inquiry' }, body: { findings: 'Verificato: la pratica è stata evasa.' }, as: { role: 'office', office: 'URU-SERVIZI' }, status: 404 } }),
+  },
+};

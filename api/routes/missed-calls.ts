@@ -5,6 +5,7 @@ import { actorOf, assertOfficeAccess, requireRole, scopedOffice } from '../auth'
 import { notFound, parseOr400 } from '../errors';
 import { paginationSchema } from '../pagination';
 import { CALLBACK_OUTCOMES, recordCallbackUpdate, workflowId } from '../../workflows/definitions';
+import { idPath, operation, type ApiPaths } from '../openapi-kit';
 
 const listSchema = paginationSchema.extend({
   office: z.string().trim().min(1).max(50).optional(),
@@ -43,3 +44,16 @@ export function missedCallsRouter(deps: RouterDeps): Router {
 
   return router;
 }
+
+/** OpenAPI description of the routes above. */
+export const missedCallsPaths: ApiPaths = {
+  '/missed-calls': {
+    get: operation({ tag: 'missed-calls', summary: 'Missed-call forms', roles: ['office', 'supervisor', 'operator'], query: listSchema, ok: { 200: '`{items}`' }, example: { query: { status: 'open' }, as: { role: 'operator' }, status: 200 } }),
+  },
+  '/missed-calls/{id}': {
+    get: operation({ tag: 'missed-calls', summary: 'A missed-call form with its history', roles: ['office', 'supervisor', 'operator'], path: idPath, ok: { 200: 'The form' }, errors: [404], example: { path: { id: 'no-such-form' }, as: { role: 'operator' }, status: 404 } }),
+  },
+  '/missed-calls/{id}/callback': {
+    post: operation({ tag: 'missed-calls', summary: 'Record the callback', roles: ['office', 'supervisor'], path: idPath, body: callbackSchema, ok: { 200: 'The form' }, errors: [404, 409], example: { path: { id: 'no-such-form' }, body: { outcome: 'reached', note: 'Richiamato alle 10' }, as: { role: 'supervisor' }, status: 404 } }),
+  },
+};

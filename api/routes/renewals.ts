@@ -9,6 +9,7 @@ import { paginationSchema } from '../pagination';
 import { checkTaxCode, normalizeTaxCode } from '../../domain/tax-code';
 import { isIsoDate, renewalsServiceOf } from '../../domain/renewals';
 import { RENEWAL_STATUSES, TransitionResult } from '../../infra/stores/renewals';
+import { idPath, operation, type ApiPaths } from '../openapi-kit';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -128,3 +129,20 @@ export function renewalsRouter(deps: RouterDeps): Router {
 
   return router;
 }
+
+/** OpenAPI description of the routes above. */
+export const renewalsPaths: ApiPaths = {
+  '/renewals': {
+    post: operation({ tag: 'renewals', summary: 'Insert an entry of the banca dati rinnovi (Idempotency-Key honoured)', roles: ['operator'], body: createRenewalSchema, ok: { 201: 'The entry', 200: 'Replayed for the same Idempotency-Key' }, errors: [409, 422], example: { body: { surname: 'Rossi', name: 'Mario', taxCode: 'RSSMRA85T10A562S', jobType: 'Custode', jobCentre: 'CPI-TRENTO', email: 'mario.rossi@example.org' }, as: { role: 'operator' }, status: 201 } }),
+    get: operation({ tag: 'renewals', summary: 'Entries by status, centre, job type, tax code or surname', roles: ['operator', 'supervisor'], query: listSchema, ok: { 200: '`{items,total,limit,offset}`' }, example: { query: { status: 'pending', jobCentre: 'CPI-TRENTO' }, as: { role: 'operator' }, status: 200 } }),
+  },
+  '/renewals/{id}': {
+    get: operation({ tag: 'renewals', summary: 'An entry with its history', roles: ['operator', 'supervisor'], path: idPath, ok: { 200: 'The entry' }, errors: [404], example: { path: { id: 'no-such-entry' }, as: { role: 'operator' }, status: 404 } }),
+  },
+  '/renewals/{id}/confirm': {
+    post: operation({ tag: 'renewals', summary: 'Confirm an entry', roles: ['operator'], path: idPath, ok: { 200: 'The entry' }, errors: [404, 409], example: { path: { id: 'no-such-entry' }, as: { role: 'operator' }, status: 404 } }),
+  },
+  '/renewals/{id}/cancel': {
+    post: operation({ tag: 'renewals', summary: 'Cancel an entry', roles: ['operator'], path: idPath, body: cancelSchema, ok: { 200: 'The entry' }, errors: [404, 409], example: { path: { id: 'no-such-entry' }, body: { reason: 'Inserito per errore' }, as: { role: 'operator' }, status: 404 } }),
+  },
+};

@@ -1,6 +1,5 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { stringify } from 'csv-stringify/sync';
 import type { RouterDeps } from '../app';
 import { requireRole } from '../auth';
 import { invalidField, parseOr400 } from '../errors';
@@ -8,9 +7,11 @@ import type { Service } from '../../domain/catalog';
 import { MONTH_PATTERN } from '../../domain/sla';
 import { allServicesSlaReport, serviceSlaReport, type SlaRow } from '../../reports/sla';
 import { crmReport } from '../../reports/crm';
+import { reportFormat, sendTable } from '../report-formats';
+import { operation, type ApiPaths } from '../openapi-kit';
 
 const monthQuery = z.string({ message: 'required, as YYYY-MM' }).regex(MONTH_PATTERN, 'expected YYYY-MM, e.g. 2026-03');
-const reportQuerySchema = z.object({ month: monthQuery, service: z.string().min(1).max(50).optional() });
+const reportQuerySchema = z.object({ month: monthQuery, service: z.string().min(1).max(50).optional(), format: z.enum(['json', 'csv', 'xlsx']).optional() });
 
 const SLA_CSV_COLUMNS = [
   'month',
@@ -54,18 +55,6 @@ function slaCsvRecord(month: string, r: SlaRow): unknown[] {
   ];
 }
 
-/** Nulls (no calls to measure) become empty cells; booleans true/false. */
-function csv(columns: string[], records: unknown[][]): string {
-  return stringify(records, { header: true, columns, cast: { boolean: (b) => (b ? 'true' : 'false') } });
-}
-
-function wantsCsv(req: Request): boolean {
-  return req.accepts(['application/json', 'text/csv']) === 'text/csv';
-}
-
-function sendCsv(res: Response, filename: string, body: string): void {
-  res.type('text/csv; charset=utf-8').attachment(filename).send(body);
-}
 
 /** Monthly reports for supervisors (admin too, as everywhere). */
 export function reportsRouter(deps: RouterDeps): Router {
@@ -83,31 +72,43 @@ export function reportsRouter(deps: RouterDeps): Router {
 
   router.get('/reports/sla', requireRole('supervisor'), async (req, res) => {
     const { month, service } = parseQuery(req);
+    const format = reportFormat(req);
     if (service) {
       const report = await serviceSlaReport(deps.stores.calls, service, month);
-      if (wantsCsv(req)) return sendCsv(res, `sla-${service.code}-${month}.csv`, csv(SLA_CSV_COLUMNS, [slaCsvRecord(month, report)]));
+      if (format !== 'json') return sendTable(res, format, `sla-${service.code}-${month}`, SLA_CSV_COLUMNS, [slaCsvRecord(month, report)]);
       return res.json(report);
     }
     const report = await allServicesSlaReport(deps.stores.calls, deps.catalog, month);
-    if (wantsCsv(req)) {
-      return sendCsv(res, `sla-${month}.csv`, csv(SLA_CSV_COLUMNS, [...report.services, report.totals].map((r) => slaCsvRecord(month, r))));
+    if (format !== 'json') {
+      return sendTable(res, format, `sla-${month}`, SLA_CSV_COLUMNS, [...report.services, report.totals].map((r) => slaCsvRecord(month, r)));
     }
     res.json(report);
   });
 
   router.get('/reports/crm', requireRole('supervisor'), async (req, res) => {
     const { month, service } = parseQuery(req);
+    const format = reportFormat(req);
     const report = await crmReport(deps.stores.crmReport, month, service);
-    if (wantsCsv(req)) {
+    if (format !== 'json') {
       const columns = ['month', 'service', 'channel', 'registered', 'resolved', 'responseRatePct', 'responseTimeMedianSec', 'responseTimeP90Sec'];
       const records = [
         ...report.channels.map((c) => [month, report.service ?? '', c.channel, c.registered, c.resolved, c.responseRatePct, c.responseTimeSec.median, c.responseTimeSec.p90]),
         [month, report.service ?? '', 'ALL', report.contacts.registered, report.contacts.resolved, report.responseRatePct, report.responseTimeSec.median, report.responseTimeSec.p90],
       ];
-      return sendCsv(res, `crm-${month}${service ? `-${service.code}` : ''}.csv`, csv(columns, records));
+      return sendTable(res, format, `crm-${month}${service ? `-${service.code}` : ''}`, columns, records);
     }
     res.json(report);
   });
 
   return router;
 }
+
+/** OpenAPI description of the routes above. */
+export const reportsPaths: ApiPaths = {
+  '/reports/sla': {
+    get: operation({ tag: 'reports', summary: 'The month’s SLA report, all services or one; CSV (`;`, BOM) or XLSX by Accept or ?format=', roles: ['supervisor'], query: reportQuerySchema, ok: { 200: 'The report' }, alsoProduces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], example: { query: { month: '2026-03', service: 'ADL' }, as: { role: 'supervisor' }, status: 200 } }),
+  },
+  '/reports/crm': {
+    get: operation({ tag: 'reports', summary: 'The month’s CRM report by channel; CSV (`;`, BOM) or XLSX by Accept or ?format=', roles: ['supervisor'], query: reportQuerySchema, ok: { 200: 'The report' }, alsoProduces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], example: { query: { month: '2026-03' }, as: { role: 'supervisor' }, status: 200 } }),
+  },
+};

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import type { RouterDeps } from '../app';
 import { notFound } from '../errors';
 import { greetingAt } from '../../domain/greeting';
+import { z } from 'zod';
+import { operation, type ApiPaths } from '../openapi-kit';
 
 /** The services catalog, readable by every role. */
 export function servicesRouter(deps: RouterDeps): Router {
@@ -22,3 +24,18 @@ export function servicesRouter(deps: RouterDeps): Router {
   });
   return router;
 }
+
+const codePath = z.object({ code: z.string().min(1).max(50) });
+
+/** OpenAPI description of the routes above. */
+export const servicesPaths: ApiPaths = {
+  '/services': {
+    get: operation({ summary: 'The services catalog: services, windows, categories, IVR menus, offices', tag: 'services', roles: 'any', ok: { 200: 'The catalog' }, example: { as: { role: 'operator' }, status: 200 } }),
+  },
+  '/services/{code}': {
+    get: operation({ summary: 'One service of the catalog', tag: 'services', roles: 'any', path: codePath, ok: { 200: 'The service' }, errors: [404], example: { path: { code: 'ADL' }, as: { role: 'operator' }, status: 200 } }),
+  },
+  '/services/{code}/greeting': {
+    get: operation({ summary: 'The message the IVR plays now (open, closed, holiday)', tag: 'services', roles: 'any', path: codePath, ok: { 200: 'The greeting' }, errors: [404], example: { path: { code: 'NOPE' }, as: { role: 'integrator' }, status: 404 } }),
+  },
+};

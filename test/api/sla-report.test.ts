@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { startStack, Stack } from '../support/harness';
 import { callsCatalog } from '../support/calls-catalog';
@@ -88,6 +89,27 @@ function contact(c: { service?: string; channel?: string; callId?: string; resol
 }
 
 const sla = (query: string, bearer = supervisor) => request(stack.app).get(`/api/v1/reports/sla?${query}`).set('Authorization', bearer);
+/** The CSV's records: it starts with a BOM and ends records with CRLF, as Excel expects. */
+function csvLines(text: string): string[] {
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  expect(text).toContain('\r\n');
+  return text.slice(1).trimEnd().split('\r\n');
+}
+
+/** The first sheet's rows, written as the CSV writes them (`;`-separated, empty cells empty). */
+async function xlsxLines(body: Buffer): Promise<string[]> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(body as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets[0];
+  const lines: string[] = [];
+  sheet.eachRow((row) => {
+    const cells: string[] = [];
+    for (let i = 1; i <= sheet.columnCount; i++) cells.push(row.getCell(i).value === null ? '' : String(row.getCell(i).value));
+    lines.push(cells.join(';'));
+  });
+  return lines;
+}
+
 const crm = (query: string, bearer = supervisor) => request(stack.app).get(`/api/v1/reports/crm?${query}`).set('Authorization', bearer);
 
 beforeAll(async () => {
@@ -275,21 +297,26 @@ describe('GET /reports/sla for every service', () => {
     });
   });
 
-  it('answers CSV with a header row', async () => {
+  it('answers CSV for Excel in Italian locale (`;`, BOM, CRLF) and the same table as XLSX', async () => {
     const res = await sla('month=2026-03').set('Accept', 'text/csv');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
-    const lines = res.text.trim().split('\n');
+    const lines = csvLines(res.text);
     expect(lines[0]).toBe(
-      'month,service,answerTimeAvgSec,abandonedPct,firstLevelResolvedPct,registered,answered,abandoned,shortAbandoned,outOfWindow,firstLevelResolved,answerTimeTargetSec,abandonedPctTarget,firstLevelResolvedPctTarget,answerTimeMet,abandonedMet,firstLevelResolvedMet',
+      'month;service;answerTimeAvgSec;abandonedPct;firstLevelResolvedPct;registered;answered;abandoned;shortAbandoned;outOfWindow;firstLevelResolved;answerTimeTargetSec;abandonedPctTarget;firstLevelResolvedPctTarget;answerTimeMet;abandonedMet;firstLevelResolvedMet',
     );
     expect(lines.slice(1)).toEqual([
-      '2026-03,TN,14.08,14.29,50,8,6,1,1,5,3,15,3,75,true,false,false',
-      '2026-03,H24,13,0,75,5,4,0,1,0,3,13,3,75,true,true,true',
-      '2026-03,TOTAL,13.65,9.09,60,13,10,1,2,5,6,13,3,75,false,false,false',
+      '2026-03;TN;14.08;14.29;50;8;6;1;1;5;3;15;3;75;true;false;false',
+      '2026-03;H24;13;0;75;5;4;0;1;0;3;13;3;75;true;true;true',
+      '2026-03;TOTAL;13.65;9.09;60;13;10;1;2;5;6;13;3;75;false;false;false',
     ]);
     const one = await sla('month=2026-05&service=TN').set('Accept', 'text/csv');
-    expect(one.text.trim().split('\n')[1]).toBe('2026-05,TN,,,,0,0,0,0,0,0,15,3,75,,,');
+    expect(csvLines(one.text)[1]).toBe('2026-05;TN;;;;0;0;0;0;0;0;15;3;75;;;');
+    const xlsx = await sla('month=2026-03&format=xlsx').responseType('blob');
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers['content-type']).toMatch(/^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/);
+    expect(xlsx.headers['content-disposition']).toContain('sla-2026-03.xlsx');
+    expect(await xlsxLines(xlsx.body)).toEqual(lines);
   });
 });
 
@@ -350,10 +377,13 @@ describe('GET /reports/crm', () => {
   it('answers CSV, 403 for an operator, 400 for a bad month', async () => {
     const res = await crm('month=2026-10').set('Accept', 'text/csv');
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
-    const lines = res.text.trim().split('\n');
-    expect(lines[0]).toBe('month,service,channel,registered,resolved,responseRatePct,responseTimeMedianSec,responseTimeP90Sec');
-    expect(lines[1]).toBe('2026-10,,phone,3,3,100,60,108');
-    expect(lines[5]).toBe('2026-10,,ALL,7,6,85.71,210,2100');
+    const lines = csvLines(res.text);
+    expect(lines[0]).toBe('month;service;channel;registered;resolved;responseRatePct;responseTimeMedianSec;responseTimeP90Sec');
+    expect(lines[1]).toBe('2026-10;;phone;3;3;100;60;108');
+    expect(lines[5]).toBe('2026-10;;ALL;7;6;85.71;210;2100');
+    const xlsx = await crm('month=2026-10').set('Accept', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').responseType('blob');
+    expect(await xlsxLines(xlsx.body)).toEqual(lines);
+    expect((await crm('month=2026-10&format=pdf')).status).toBe(400);
     expect((await crm('month=2026-10', await stack.bearer('operator'))).status).toBe(403);
     const bad = await crm('month=10-2026');
     expect(bad.status).toBe(400);

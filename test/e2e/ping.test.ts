@@ -20,5 +20,5 @@ it('runs a trivial workflow through the worker on the real Temporal dev server a
   expect(result.echo).toBe('buongiorno');
   const health = await request(stack.app).get('/health');
   expect(health.status).toBe(200);
-  expect(health.body.checks).toEqual({ database: { ok: true }, temporal: { ok: true }, worker: { ok: true } });
+  expect(health.body.checks).toEqual({ database: 'ok', temporal: 'ok', worker: 'ok' });
 });

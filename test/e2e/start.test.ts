@@ -26,14 +26,16 @@ beforeAll(async () => {
     EMBEDDED_TEMPORAL_PORT: String(await freePort()),
     EMBEDDED_TEMPORAL_UI_PORT: String(await freePort()),
     EMBEDDED_SMTP_PORT: String(await freePort()),
+    WORKER_METRICS_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
   };
   for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'SERVICES_FILE']) delete env[k];
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function start(): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'start.ts')], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `npm start` as a terminal runs it: the leader of its own process group. */
+function start(extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
+  const child = spawn('npm', ['start'], { env: { ...env, ...extraEnv }, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -69,12 +71,25 @@ function listening(port: string | undefined): Promise<boolean> {
   });
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
+/**
+ * Ctrl-C in a terminal: SIGINT to every process of the foreground group (npm, sh, start.ts). npm
+ * waits for the script, then ends itself by the same signal, as it does in a terminal (status 130).
+ */
+function stop(child: ChildProcess): Promise<string> {
   return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGINT');
+    child.once('exit', (code, signal) => resolve(signal ?? String(code)));
+    process.kill(-child.pid!, 'SIGINT');
   });
 }
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+  });
+}
+
+const admin = (...args: string[]) => execFileSync('npm', ['run', '--silent', 'admin', '--', ...args], { env, cwd: ROOT }).toString();
 
 it('starts everything, serves the API with an admin-made key, stops cleanly and restarts on the same data', async () => {
   const first = start();
@@ -105,10 +120,33 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
   }
   expect(eml).toContain(contact.id);
 
-  expect(await stop(first.child)).toBe(0);
-  for (const port of [env.PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_TEMPORAL_PORT, env.EMBEDDED_SMTP_PORT]) expect(await listening(port)).toBe(false);
+  // The worker's Temporal SDK metrics come with the API's own.
+  const metrics = await (await fetch(`http://127.0.0.1:${env.PORT}/metrics`)).text();
+  expect(metrics).toMatch(/^http_requests_total\{.*route="\/api\/v1\/services".*\} \d+/m);
+  expect(metrics).toMatch(/^temporal_\w+/m);
+
+  // A second API on the same port: a clear error and the configuration exit code, not a loop.
+  const rival = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'api', 'server.ts')], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let rivalErr = '';
+  rival.stderr!.on('data', (d) => (rivalErr += d));
+  expect(await exitOf(rival)).toBe(78);
+  expect(rivalErr).toContain(`port ${env.PORT} (PORT) is already in use`);
+  // And a rival `npm start`: refused before starting anything.
+  const busy = start();
+  expect(await exitOf(busy.child)).not.toBe(0);
+  expect(busy.output()).toMatch(/port \d+ \(\w+\) is already in use/);
+
+  expect(['0', 'SIGINT']).toContain(await stop(first.child));
+  expect(first.output()).toMatch(/\[start\] stopped/);
+  // Stopped in order: the API first, the embedded parts last.
+  const order = [...first.output().matchAll(/\[start\] (\w+) stopped/g)].map((m) => m[1]);
+  expect(order).toEqual(['api', 'worker', 'temporal', 'postgres', 'smtp']);
+  for (const port of [env.PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_TEMPORAL_PORT, env.EMBEDDED_TEMPORAL_UI_PORT, env.EMBEDDED_SMTP_PORT, env.WORKER_METRICS_PORT]) {
+    expect({ port, listening: await listening(port) }).toEqual({ port, listening: false });
+  }
   expect(existsSync(path.join(dataDir, 'runtime.json'))).toBe(false);
   expect(readdirSync(path.join(dataDir, 'temporal'))).toContain('temporal.db');
+  expect(admin('list-keys')).toContain('e2e');
 
   // Second start: same data, no new bootstrap key, the key made before still works.
   const second = start();
@@ -116,5 +154,10 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
   expect(second.output()).not.toMatch(/first start/);
   const again = await fetch(`http://127.0.0.1:${env.PORT}/api/v1/services`, { headers: { Authorization: `Bearer ${key}` } });
   expect(again.status).toBe(200);
-  expect(await stop(second.child)).toBe(0);
+  expect(['0', 'SIGINT']).toContain(await stop(second.child));
+  expect(second.output()).toMatch(/\[start\] stopped/);
+  expect(existsSync(path.join(dataDir, 'runtime.json'))).toBe(false);
+  // Stopped cleanly, nothing points at the stopped database: the admin command starts it itself.
+  expect(admin('list-keys')).toContain('e2e');
+  for (const port of [env.PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_TEMPORAL_PORT, env.EMBEDDED_SMTP_PORT]) expect(await listening(port)).toBe(false);
 });

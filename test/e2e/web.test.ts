@@ -223,7 +223,9 @@ it('shows a supervisor the SLA charts of a month with data against the targets',
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Scarica i dati (CSV)' }).click()]);
       expect(download.suggestedFilename()).toBe(`sla-MCTC-${month.toFormat('yyyy-LL')}.csv`);
       const csv = readFileSync((await download.path())!, 'utf8');
-      expect(csv.split('\n')[1]).toMatch(new RegExp(`^${month.toFormat('yyyy-LL')},MCTC,12,25,`));
+      // The CSV for Excel in Italian locale: BOM, `;`, CRLF.
+      expect(csv.charCodeAt(0)).toBe(0xfeff);
+      expect(csv.split('\r\n')[1]).toMatch(new RegExp(`^${month.toFormat('yyyy-LL')};MCTC;12;25;`));
 
       await page.getByRole('button', { name: 'Fuori termine' }).click();
       await page.getByRole('heading', { name: 'Lavoro fuori termine' }).waitFor();
