@@ -266,7 +266,7 @@ export const complaintsPaths: ApiPaths = {
     post: operation({ ...byId, summary: 'Take charge of a complaint', roles: ['uru'], ok: { 200: 'The file' }, example: { path: { id: 'no-such-complaint' }, as: asUru, status: 404 } }),
   },
   '/complaints/{id}/inquiries': {
-    post: operation({ ...byId, summary: 'Open an inquiry with an internal structure', roles: ['uru'], body: inquirySchema, ok: { 201: 'The inquiry' }, example: { path: { id: 'no-such-complaint' }, body: { structure: 'URU-SERVIZI', question: 'Cosa è successo?', dueAt: '2999-03-20T17:00:00+01:00' }, as: asUru, status: 404 } }),
+    post: operation({ ...byId, summary: 'Open an inquiry with an internal structure', roles: ['uru'], body: inquirySchema, ok: { 201: 'The inquiry' }, example: { path: { id: 'no-such-complaint' }, body: { structure: 'URU-SERVIZI', question: 'Cosa è successo?', dueAt: new Date(Date.now() + 14 * 86_400_000).toISOString() }, as: asUru, status: 404 } }),
   },
   '/complaints/{id}/request-info': {
     post: operation({ ...byId, summary: 'Ask the requester for more information (the term is suspended)', roles: ['uru'], body: requestInfoSchema, ok: { 200: 'The file' }, example: { path: { id: 'no-such-complaint' }, body: { question: 'In quale giorno?' }, as: asUru, status: 404 } }),
