@@ -1,6 +1,8 @@
 import { DefaultLogger, LogLevel, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { createActivities, ActivityDeps } from './activities';
-import { loadConfig } from './infra/config';
+import { loadConfig, requirePayloadKeys } from './infra/config';
+import { encryptingDataConverter } from './infra/codec';
 import { resolveEndpoints } from './infra/endpoints';
 import { createDb } from './infra/db';
 import { createMailer } from './infra/mailer';
@@ -15,6 +17,8 @@ export interface WorkerParams {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** Encrypts payloads (infra/codec.ts); the same keys as every client of the namespace. */
+  dataConverter: DataConverter;
   /** Pre-bundled workflow code (tests bundle once per run); otherwise bundled from ./workflows. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -24,6 +28,7 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
     connection: p.connection,
     namespace: p.namespace,
     taskQueue: p.taskQueue,
+    dataConverter: p.dataConverter,
     activities: createActivities(p.deps),
     ...(p.workflowBundle ? { workflowBundle: p.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
   });
@@ -32,6 +37,7 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
+  const dataConverter = encryptingDataConverter(requirePayloadKeys(config));
   // The SDK's own logs (and workflow/activity logs) go through pino too: one JSON log stream.
   const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
   Runtime.install({ logger: new DefaultLogger('INFO', (entry) => logger[levels[entry.level]](entry.meta ?? {}, entry.message)) });
@@ -45,6 +51,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
+    dataConverter,
     deps: { db, mailer, catalog, settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY } },
   });
   await setupRenewalsExportSchedule(config, catalog, endpoints.temporalAddress, taskQueue, logger);

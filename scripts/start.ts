@@ -4,7 +4,7 @@
  * and the API as child processes, as they run in production. Ctrl-C stops everything.
  */
 import { spawn, ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, runtimeFile } from '../infra/config';
 import { createDb, migrateLatest } from '../infra/db';
@@ -13,8 +13,28 @@ import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { startSmtpSink } from '../infra/smtp-sink';
 import { createApiKeyStore } from '../infra/stores/api-keys';
 import { loadCatalogFile } from '../infra/catalog-file';
+import { generatePayloadKeyText, parsePayloadKey } from '../infra/codec';
 
 const ROOT = path.join(__dirname, '..');
+
+/**
+ * The Temporal payload key of this machine: TEMPORAL_PAYLOAD_KEY when given (production), else a
+ * key file under DATA_DIR made on the first start, readable by its owner only.
+ */
+function localPayloadKey(dataDir: string, say: (msg: string) => void): string {
+  const file = path.join(dataDir, 'temporal-payload.key');
+  if (!existsSync(file)) {
+    writeFileSync(file, generatePayloadKeyText() + '\n', { mode: 0o600, flag: 'wx' });
+    say(`first start: a Temporal payload encryption key was created in ${file} (keep it: histories cannot be read without it)`);
+  }
+  const text = readFileSync(file, 'utf8').trim();
+  try {
+    parsePayloadKey(text);
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+  return text;
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -68,7 +88,11 @@ async function main(): Promise<void> {
   writeFileSync(runtimeFile(config), JSON.stringify({ databaseUrl, temporalAddress, smtpUrl }, null, 2));
   cleanups.push(async () => rmSync(runtimeFile(config), { force: true }));
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl };
+  let payloadKey = process.env.TEMPORAL_PAYLOAD_KEY;
+  if (config.TEMPORAL_PAYLOAD_KEY) say(`Temporal payloads encrypted with key ${config.TEMPORAL_PAYLOAD_KEY.id} (TEMPORAL_PAYLOAD_KEY)`);
+  else payloadKey = localPayloadKey(config.DATA_DIR, say);
+
+  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl, TEMPORAL_PAYLOAD_KEY: payloadKey };
   let stopping = false;
   const children = new Map<string, ChildProcess>();
   const launch = (name: string, entry: string) => {

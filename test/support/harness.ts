@@ -20,6 +20,7 @@ import { createLogger } from '../../infra/logger';
 import { createApiKeyStore, Role } from '../../infra/stores/api-keys';
 import { TEMPORAL_TEST_SERVER } from '../../infra/temporal-binaries';
 import type { ActivityDeps } from '../../activities';
+import { encryptingDataConverter, parsePayloadKey } from '../../infra/codec';
 import type express from 'express';
 
 export interface TestDb {
@@ -62,6 +63,11 @@ export function requireEnv(name: string): string {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set: run the tests through jest's global setup (npm test)`);
   return v;
+}
+
+/** The encrypting data converter with this run's payload key (made by the global setup). */
+export function testDataConverter(): ReturnType<typeof encryptingDataConverter> {
+  return encryptingDataConverter({ current: parsePayloadKey(requireEnv('TEST_PAYLOAD_KEY')), old: [] });
 }
 
 export function workflowBundle(): { code: string } {
@@ -137,7 +143,7 @@ async function assemble(
   const taskQueue = `test-${randomUUID()}`;
   const deps: ActivityDeps = { db: testDb.db, mailer, catalog, settings: { renewalsSendEmpty: true, ...opts.settings } };
   const bundle = workflowBundle();
-  const newWorker = () => createWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, deps, workflowBundle: bundle });
+  const newWorker = () => createWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, deps, workflowBundle: bundle, dataConverter: testDataConverter() });
   let worker = await newWorker();
   let running = worker.run();
   const app = createApp({ db: testDb.db, temporal: temporal.client, taskQueue, catalog, logger: createLogger('silent') });
@@ -197,7 +203,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   const namespace = await registerTestNamespace(connection);
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: testDataConverter() });
   return assemble(opts, { client, nativeConnection, namespace }, async () => {
     await nativeConnection.close();
     await connection.close();
@@ -210,7 +216,7 @@ export interface TimeSkippingStack extends Stack {
 
 /** The stack on Temporal's time-skipping test server (from .venv), one server per test file. */
 export async function startTimeSkippingStack(opts: StackOptions = {}): Promise<TimeSkippingStack> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ client: { dataConverter: testDataConverter() }, server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } } });
   const stack = await assemble(opts, { client: env.client, nativeConnection: env.nativeConnection, namespace: env.namespace ?? 'default' }, () => env.teardown());
   return { ...stack, env };
 }
