@@ -31,7 +31,7 @@ export function createNotifyActivities(deps: MailDeps) {
     /** Renders an Italian template (text + HTML) and sends it once per key. */
     async notify<T extends TemplateName>(input: NotifyInput<T>): Promise<SendEmailResult> {
       const email = renderTemplate(input.template, input.data);
-      return sendEmailOnce(deps, { key: input.key, to: input.to, cc: input.cc, ...email });
+      return sendEmailOnce(deps, { key: input.key, to: input.to, cc: input.cc, template: String(input.template), ...email });
     },
   };
 }

@@ -22,6 +22,8 @@ import { reportsRouter } from './routes/reports';
 import { complaintsRouter } from './routes/complaints';
 import { inquiriesRouter } from './routes/inquiries';
 import { complaintReportsRouter } from './routes/complaint-reports';
+import { codecRouter } from './routes/codec';
+import { emailsRouter } from './routes/emails';
 
 export interface AppDeps {
   db: Db;
@@ -30,6 +32,8 @@ export interface AppDeps {
   catalog: ServiceCatalog;
   logger: Logger;
   bodyLimit?: string;
+  /** Origin of the Temporal Web UI allowed to call /api/v1/codec (CORS). */
+  codecCorsOrigin?: string;
 }
 
 /** Builds the HTTP API (no listen): health, the back-office page and /api/v1. */
@@ -70,6 +74,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(complaintsRouter(deps));
   api.use(inquiriesRouter(deps));
   api.use(complaintReportsRouter(deps));
+  api.use(emailsRouter(deps));
+  app.use('/api/v1/codec', codecRouter(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

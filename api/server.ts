@@ -1,5 +1,5 @@
 import { createApp } from './app';
-import { loadConfig } from '../infra/config';
+import { codecCorsOrigin, loadConfig } from '../infra/config';
 import { resolveEndpoints } from '../infra/endpoints';
 import { createDb } from '../infra/db';
 import { connectClient } from '../infra/temporal';
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     catalog,
     logger,
     bodyLimit: config.REQUEST_BODY_LIMIT,
+    codecCorsOrigin: codecCorsOrigin(config),
   });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT }, `API listening on http://127.0.0.1:${config.PORT}`));
   const stop = () => {

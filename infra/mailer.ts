@@ -17,9 +17,13 @@ export interface Mailer {
   close(): void;
 }
 
-/** A mailer over any SMTP relay (`smtp://host:port`, `smtps://user:pass@host`). */
+/** Pooled connections per worker: a burst of emails reuses them instead of one connection per email. */
+export const SMTP_MAX_CONNECTIONS = 5;
+
+/** A mailer over any SMTP relay (`smtp://host:port`, `smtps://user:pass@host`), with pooled connections. */
 export function createMailer(smtpUrl: string, defaultFrom: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // maxMessages renews a connection now and then, as relays limit messages per connection.
+  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: SMTP_MAX_CONNECTIONS, maxMessages: 100 });
   return {
     async send(mail) {
       const info = await transport.sendMail({
