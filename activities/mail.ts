@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import type { Mailer } from '../infra/mailer';
+import { mayHaveReachedRelay, type Mailer } from '../infra/mailer';
 import type { ClaimOwner, SentEmailStore } from '../infra/stores/sent-emails';
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -84,7 +84,7 @@ export async function sendEmailOnce(deps: MailDeps, input: SendEmailInput): Prom
       ),
     });
   } catch (err) {
-    await deps.sentEmails.release(input.key, owner);
+    await deps.sentEmails.release(input.key, owner, mayHaveReachedRelay(err));
     throw err; // retryable: the relay may come back
   }
   await deps.sentEmails.markSent(input.key, owner);

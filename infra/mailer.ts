@@ -44,3 +44,18 @@ export function createMailer(smtpUrl: string, defaultFrom: string): Mailer {
     close: () => transport.close(),
   };
 }
+
+/** System errors of a connection that never opened: the relay cannot have the message. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/**
+ * Whether the relay may have taken a message although the send failed: false only when the
+ * connection never opened or the relay answered with a refusal; a connection lost or a timeout
+ * during the exchange may have come after the relay accepted the data.
+ */
+export function mayHaveReachedRelay(err: unknown): boolean {
+  const e = err as { responseCode?: unknown; originalCode?: unknown; code?: unknown };
+  if (typeof e?.responseCode === 'number' && e.responseCode >= 400) return false;
+  if (NEVER_CONNECTED.has(String(e?.originalCode ?? e?.code))) return false;
+  return true;
+}

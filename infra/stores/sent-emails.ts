@@ -37,8 +37,11 @@ export interface SentEmailStore {
   /** The owner is about to hand the message to the relay; false if the claim was taken over. */
   markSending(key: string, owner: ClaimOwner): Promise<boolean>;
   markSent(key: string, owner: ClaimOwner): Promise<void>;
-  /** The relay refused or was unreachable: the claim is released for the retry (state back to claimed). */
-  release(key: string, owner: ClaimOwner): Promise<void>;
+  /**
+   * The send failed: the claim is released for the retry (state back to claimed). `mayHaveLeft`:
+   * the relay may have the message anyway (connection lost mid-exchange), so a copy may follow.
+   */
+  release(key: string, owner: ClaimOwner, mayHaveLeft: boolean): Promise<void>;
   get(key: string): Promise<{ status: SentEmailState; messageId: string; sentAt: string | null; inDoubt: boolean; sends: number } | undefined>;
   /** Emails not confirmed sent, and those sent again after an interrupted send (a copy may exist). */
   listInDoubt(page: { limit: number; offset: number }): Promise<InDoubtEmail[]>;
@@ -80,8 +83,8 @@ export function createSentEmailStore(db: Db): SentEmailStore {
     async markSent(key, owner) {
       await owned(key, owner).update({ status: 'sent', sent_at: db.fn.now() });
     },
-    async release(key, owner) {
-      await owned(key, owner).update({ status: 'claimed', owner: null, attempt: null });
+    async release(key, owner, mayHaveLeft) {
+      await owned(key, owner).update({ status: 'claimed', owner: null, attempt: null, ...(mayHaveLeft ? { in_doubt: true } : {}) });
     },
     async get(key) {
       const row = await db('sent_emails').where({ key }).first();

@@ -113,13 +113,16 @@ function keysFor(db: Db): Keys {
 
 export interface Stack extends Keys {
   db: Db;
+  /** The file's own database, for worker processes started by the test. */
+  databaseUrl: string;
   smtp: SmtpSinkHandle;
   mailer: Mailer;
   catalog: ServiceCatalog;
   client: Client;
   taskQueue: string;
   app: express.Express;
-  worker: Worker;
+  /** Undefined when the test runs its workers itself (`inProcessWorker: false`). */
+  worker: Worker | undefined;
   deps: ActivityDeps;
   /** Stops the worker and starts a new one on the same task queue, as after a crash or deploy. */
   restartWorker(): Promise<void>;
@@ -129,6 +132,8 @@ export interface Stack extends Keys {
 interface StackOptions {
   catalog?: ServiceCatalog;
   settings?: Partial<ActivityDeps['settings']>;
+  /** false: no worker in the test process (the test starts worker processes on `taskQueue`). */
+  inProcessWorker?: boolean;
 }
 
 async function assemble(
@@ -144,13 +149,14 @@ async function assemble(
   const deps: ActivityDeps = { db: testDb.db, mailer, catalog, settings: { renewalsSendEmpty: true, ...opts.settings } };
   const bundle = workflowBundle();
   const newWorker = () => createWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, deps, workflowBundle: bundle, dataConverter: testDataConverter() });
-  let worker = await newWorker();
-  let running = worker.run();
+  let worker = opts.inProcessWorker === false ? undefined : await newWorker();
+  let running = worker ? worker.run() : Promise.resolve();
   const app = createApp({ db: testDb.db, temporal: temporal.client, taskQueue, catalog, logger: createLogger('silent') });
   const keys = keysFor(testDb.db);
   return {
     ...keys,
     db: testDb.db,
+    databaseUrl: testDb.url,
     smtp,
     mailer,
     catalog,
@@ -162,13 +168,14 @@ async function assemble(
     },
     deps,
     async restartWorker() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
-      worker = await newWorker();
-      running = worker.run();
+      const next = await newWorker();
+      worker = next;
+      running = next.run();
     },
     async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
       mailer.close();
       await smtp.stop();
