@@ -86,6 +86,9 @@ export async function startSmtpSink(opts: { port?: number; host?: string; dir?: 
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
   });
+  // A client that dies mid-session (a worker killed with SIGKILL) resets its connection: that ends
+  // the session, not the receiver.
+  server.on('error', () => undefined);
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   return {

@@ -4,8 +4,12 @@
  * payloads back (the protocol of Temporal's Web UI and CLI); the in-doubt email list.
  */
 import request from 'supertest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import { TEMPORAL_CLI } from '../../infra/temporal-binaries';
 import type { temporal } from '@temporalio/proto';
-import { startStack, Stack } from '../support/harness';
+import { requireEnv, startStack, Stack } from '../support/harness';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../infra/logger';
 import { ENCRYPTED_ENCODING } from '../../infra/codec';
@@ -43,10 +47,12 @@ const toJson = (p: temporal.api.common.v1.IPayload): JsonPayload => ({
 });
 
 let startInput: temporal.api.common.v1.IPayload[];
+let contactId: string;
 
 it('keeps no name, email, phone or reason in clear in the history of a contact opened and answered through the API', async () => {
   const opened = await api().post('/api/v1/contacts').set('Authorization', operator).send({ service: 'MCTC', channel: 'email', caller, reason });
   expect(opened.status).toBe(201);
+  contactId = opened.body.id;
   const resolved = await api().post(`/api/v1/contacts/${opened.body.id}/resolve`).set('Authorization', operator).send({ answer: 'Gentile Ermenegilda, serve il modulo TT2112.' });
   expect(resolved.status).toBe(200);
   await stack.smtp.waitFor((m) => m.envelope.to.includes(caller.email));
@@ -82,6 +88,29 @@ it('decodes the history payloads for a supervisor through the codec endpoint, in
   expect(Buffer.from(encoded.body.payloads[0].data, 'base64').toString('latin1')).not.toContain('"a"');
   const back = await api().post('/api/v1/codec/decode').set('Authorization', supervisor).send({ payloads: [...encoded.body.payloads, clear] });
   expect(back.body.payloads).toEqual([clear, clear]);
+});
+
+it('shows the history in clear through `temporal workflow show --codec-endpoint`, and only encrypted without it', async () => {
+  const server = stack.app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  try {
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/codec`;
+    const show = (...extra: string[]) =>
+      promisify(execFile)(TEMPORAL_CLI, ['workflow', 'show', '--address', requireEnv('TEST_TEMPORAL_ADDRESS'), '--namespace', stack.client.options.namespace, '-w', workflowId.contact(contactId), '--output', 'json', ...extra], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    const plain = await show();
+    for (const secret of secrets) expect(plain.stdout).not.toContain(secret);
+    const decoded = await show('--codec-endpoint', endpoint, '--codec-auth', supervisor);
+    // JSON output keeps payload data in base64: the clear text is inside.
+    const payloadTexts: string[] = [];
+    JSON.parse(decoded.stdout, (k, v) => (k === 'data' && typeof v === 'string' && payloadTexts.push(Buffer.from(v, 'base64').toString('utf8')), v));
+    expect(payloadTexts.join('\n')).toContain(caller.email);
+    expect(payloadTexts.join('\n')).toContain(reason);
+    await expect(show('--codec-endpoint', endpoint, '--codec-auth', operator)).rejects.toThrow();
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
 });
 
 it('refuses other roles, no key, bad bodies and altered payloads', async () => {
