@@ -17,7 +17,7 @@ import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { createDb, migrateLatest } from '../infra/db';
 import { freePort } from '../infra/ports';
-import { encryptingDataConverter, generatePayloadKeyText, parsePayloadKey } from '../infra/codec';
+import { encryptingDataConverter, FAILURE_CONVERTER_PATH, generatePayloadKeyText, parsePayloadKey } from '../infra/codec';
 import { loadCatalogFile } from '../infra/catalog-file';
 import { createLogger } from '../infra/logger';
 import { createApp } from '../api/app';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const [pg, temporal, bundle] = await Promise.all([
     startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: pgPort }),
     startTemporalDevServer({ port: temporalPort }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }),
   ]);
   const bundleFile = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundleFile, bundle.code);

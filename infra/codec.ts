@@ -120,7 +120,13 @@ export async function decodePayloadsDeep<T>(value: T, codecs: readonly PayloadCo
   return (await visit(value)) as T;
 }
 
+/**
+ * The failure converter module (encodes failure messages so the codec encrypts them). A prebuilt
+ * workflow bundle must be made with it: `bundleWorkflowCode({ ..., failureConverterPath: FAILURE_CONVERTER_PATH })`.
+ */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
 /** The data converter of every Temporal client and worker of the product. */
-export function encryptingDataConverter(keys: PayloadKeys): { payloadCodecs: PayloadCodec[] } {
-  return { payloadCodecs: [createPayloadCodec(keys)] };
+export function encryptingDataConverter(keys: PayloadKeys): { payloadCodecs: PayloadCodec[]; failureConverterPath: string } {
+  return { payloadCodecs: [createPayloadCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -3,7 +3,8 @@
  * still decrypt), clear payloads passed through, bad keys refused with a message that names no key.
  */
 import { randomBytes } from 'node:crypto';
-import type { Payload } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { failureConverter } from '../../infra/failure-converter';
 import { createPayloadCodec, generatePayloadKeyText, KEY_ID_METADATA, parsePayloadKey } from '../../infra/codec';
 import { loadConfig, requirePayloadKeys } from '../../infra/config';
 
@@ -64,4 +65,15 @@ it('parses keys with or without id, and the configuration refuses bad keys namin
   expect(requirePayloadKeys(config).current.id).toBe('new');
   expect(requirePayloadKeys(config).old.map((k) => k.id)).toEqual(['old1', 'old2']);
   expect(() => requirePayloadKeys(loadConfig({}))).toThrow(/TEMPORAL_PAYLOAD_KEY is not set/);
+});
+
+it('moves failure messages into an encoded payload, which the codec encrypts', async () => {
+  const failure = failureConverter.errorToFailure(ApplicationFailure.retryable('Message failed for recipient anna.verdi@example.org', 'SmtpRefused'), defaultPayloadConverter);
+  expect(failure.message).not.toContain('anna.verdi');
+  expect(failure.encodedAttributes).toBeDefined();
+  const codec = createPayloadCodec({ current: parsePayloadKey(generatePayloadKeyText()), old: [] });
+  const [encrypted] = await codec.encode([failure.encodedAttributes as Payload]);
+  expect(Buffer.from(encrypted.data!).toString('latin1')).not.toContain('anna.verdi');
+  const [decoded] = await codec.decode([encrypted]);
+  expect(failureConverter.failureToError({ ...failure, encodedAttributes: decoded }, defaultPayloadConverter).message).toBe('Message failed for recipient anna.verdi@example.org');
 });
