@@ -11,9 +11,9 @@ export interface SendEmailInput {
   subject: string;
   text: string;
   html: string;
-  /** Inline (base64, from workflows) or a file on the activity's disk (large exports). */
   /** What kind of email (a template name), shown in the supervisor's in-doubt list. */
   template?: string;
+  /** Inline (base64, from workflows) or a file on the activity's disk (large exports). */
   attachments?: ({ filename: string; contentType?: string } & ({ contentBase64: string } | { path: string }))[];
 }
 
