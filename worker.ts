@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, LogLevel, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { createActivities, ActivityDeps } from './activities';
-import { Config, EXIT_CONFIG, loadConfig } from './infra/config';
+import { Config, EXIT_CONFIG, loadConfig, requirePayloadKeys } from './infra/config';
+import { encryptingDataConverter } from './infra/codec';
 import { resolveEndpoints } from './infra/endpoints';
 import { createDb } from './infra/db';
 import { createMailer } from './infra/mailer';
@@ -19,6 +21,8 @@ export interface WorkerParams {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** Encrypts payloads (infra/codec.ts); the same keys as every client of the namespace. */
+  dataConverter: DataConverter;
   /** Pre-bundled workflow code (tests bundle once per run); otherwise bundled from ./workflows. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows'>;
@@ -44,6 +48,7 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
     connection: p.connection,
     namespace: p.namespace,
     taskQueue: p.taskQueue,
+    dataConverter: p.dataConverter,
     activities: createActivities(p.deps),
     ...p.tuning,
     ...(p.workflowBundle ? { workflowBundle: p.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
@@ -53,6 +58,7 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
+  const dataConverter = encryptingDataConverter(requirePayloadKeys(config));
   // The SDK's own logs (and workflow/activity logs) go through pino too: one JSON log stream.
   const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
   // The SDK's metrics (task latencies, slots, polls) on a Prometheus endpoint, when a port is set.
@@ -73,6 +79,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
+    dataConverter,
     deps: { db, mailer, catalog, settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY } },
     // Production (dist/): the bundle made at build time; development: bundled from source at start.
     ...(existsSync(PREBUILT_BUNDLE) ? { workflowBundle: { codePath: PREBUILT_BUNDLE } } : {}),

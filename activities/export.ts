@@ -104,8 +104,8 @@ async function buildAndSend(deps: ExportDeps, input: ExportCentreInput, dir: str
       rows: files.rows,
       attachments: attachments.map((a) => a.filename),
     });
-    const sent = await sendEmailOnce({ mailer: deps.mailer, sentEmails: deps.sentEmails }, { key, to: [centre.mailbox], ...email, attachments });
-    status = sent.status === 'unconfirmed' ? 'unconfirmed' : 'sent';
+    const sent = await sendEmailOnce({ mailer: deps.mailer, sentEmails: deps.sentEmails }, { key, to: [centre.mailbox], template: 'renewals-export', ...email, attachments });
+    status = 'sent';
     messageId = sent.messageId;
   }
   const stored = await createExportStore(db).recordDelivery({

@@ -35,7 +35,7 @@ export function createNotifyActivities(deps: MailDeps & { privacy?: PrivacyStore
       const { input, suppressed } = await withoutErasedRecipients(deps.privacy, notifyInput);
       if (suppressed) return suppressed;
       const email = renderTemplate(input.template, input.data);
-      return sendEmailOnce(deps, { key: input.key, to: input.to, cc: input.cc, ...email });
+      return sendEmailOnce(deps, { key: input.key, to: input.to, cc: input.cc, template: String(input.template), ...email });
     },
   };
 }

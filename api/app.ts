@@ -31,6 +31,8 @@ import { workforceRouter } from './routes/workforce';
 import { auditTrail } from './audit';
 import { privacyRouter } from './routes/privacy';
 import { auditRouter } from './routes/audit';
+import { codecRouter } from './routes/codec';
+import { emailsRouter } from './routes/emails';
 
 export interface AppDeps {
   db: Db;
@@ -46,6 +48,8 @@ export interface AppDeps {
   /** Express `trust proxy` (TRUST_PROXY): off unless the deployment sits behind a known proxy. */
   trustProxy?: boolean | number | string;
   health?: HealthOptions;
+  /** Origin of the Temporal Web UI allowed to call /api/v1/codec (CORS). */
+  codecCorsOrigin?: string;
 }
 
 /** What routers receive: the app's dependencies with every store built. */
@@ -138,6 +142,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   api.use(workforceRouter(deps));
   api.use(privacyRouter(deps));
   api.use(auditRouter(deps));
+  api.use(emailsRouter(deps));
+  app.use('/api/v1/codec', codecRouter(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

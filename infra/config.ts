@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePayloadKey, PayloadKey, PayloadKeys } from './codec';
 
 const optionalString = z
   .string()
@@ -8,6 +9,29 @@ const optionalString = z
 
 const retentionDays = (days: number) => z.coerce.number().int().min(0).max(36500).default(days);
 const optionalInt = optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).optional());
+/** `[kid:]base64` (see infra/codec.ts); the error names the problem, never the key. */
+const payloadKey = optionalString.transform((v, ctx): PayloadKey | undefined => {
+  if (v === undefined) return undefined;
+  try {
+    return parsePayloadKey(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** Comma-separated `[kid:]base64` keys that still decrypt after a rotation. */
+const payloadKeyList = optionalString.transform((v, ctx): PayloadKey[] => {
+  const keys: PayloadKey[] = [];
+  for (const [i, part] of (v ?? '').split(',').filter((p) => p.trim() !== '').entries()) {
+    try {
+      keys.push(parsePayloadKey(part));
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `key ${i + 1}: ${(err as Error).message}` });
+    }
+  }
+  return keys;
+});
 
 const configSchema = z.object({
   DATA_DIR: z.string().default(path.join(process.cwd(), '.data')),
@@ -25,6 +49,12 @@ const configSchema = z.object({
   TEMPORAL_TLS_KEY_PATH: optionalString,
   TEMPORAL_TLS_CA_PATH: optionalString,
   TEMPORAL_TLS_SERVER_NAME: optionalString,
+  /** Encrypts Temporal payloads (AES-256-GCM): `[kid:]base64 of 32 bytes`; npm start makes one under DATA_DIR. */
+  TEMPORAL_PAYLOAD_KEY: payloadKey,
+  /** Earlier keys, comma-separated, so histories written before a rotation still decrypt. */
+  TEMPORAL_PAYLOAD_KEYS_OLD: payloadKeyList,
+  /** Origin allowed to call /api/v1/codec (the Temporal Web UI); default the embedded UI. */
+  CODEC_CORS_ORIGIN: optionalString,
   EMBEDDED_TEMPORAL_PORT: z.coerce.number().int().default(7233),
   EMBEDDED_TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
   SMTP_URL: optionalString,
@@ -86,6 +116,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+/**
+ * The payload keys, or a refusal to start: a worker or API without a key would write citizens'
+ * data in clear into Temporal, or could not read what the others wrote.
+ */
+export function requirePayloadKeys(config: Pick<Config, 'TEMPORAL_PAYLOAD_KEY' | 'TEMPORAL_PAYLOAD_KEYS_OLD'>): PayloadKeys {
+  if (!config.TEMPORAL_PAYLOAD_KEY)
+    throw new Error(
+      'TEMPORAL_PAYLOAD_KEY is not set: Temporal payloads must be encrypted. `npm start` creates one under DATA_DIR; ' +
+        'otherwise set it to `kid:` + 32 random bytes in base64 (e.g. `echo "k1:$(openssl rand -base64 32)"`), the same for worker and API.',
+    );
+  return { current: config.TEMPORAL_PAYLOAD_KEY, old: config.TEMPORAL_PAYLOAD_KEYS_OLD };
+}
+
+/** The Web UI origin allowed by the codec endpoint's CORS. */
+export function codecCorsOrigin(config: Pick<Config, 'CODEC_CORS_ORIGIN' | 'EMBEDDED_TEMPORAL_UI_PORT'>): string {
+  return config.CODEC_CORS_ORIGIN ?? `http://127.0.0.1:${config.EMBEDDED_TEMPORAL_UI_PORT}`;
 }
 
 /** Where the running embedded stack writes its addresses, so `npm run admin` can find the database. */

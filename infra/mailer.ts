@@ -17,9 +17,13 @@ export interface Mailer {
   close(): void;
 }
 
-/** A mailer over any SMTP relay (`smtp://host:port`, `smtps://user:pass@host`). */
+/** Pooled connections per worker: a burst of emails reuses them instead of one connection per email. */
+export const SMTP_MAX_CONNECTIONS = 5;
+
+/** A mailer over any SMTP relay (`smtp://host:port`, `smtps://user:pass@host`), with pooled connections. */
 export function createMailer(smtpUrl: string, defaultFrom: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // maxMessages renews a connection now and then, as relays limit messages per connection.
+  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: SMTP_MAX_CONNECTIONS, maxMessages: 100 });
   return {
     async send(mail) {
       const info = await transport.sendMail({
@@ -39,4 +43,19 @@ export function createMailer(smtpUrl: string, defaultFrom: string): Mailer {
     },
     close: () => transport.close(),
   };
+}
+
+/** System errors of a connection that never opened: the relay cannot have the message. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/**
+ * Whether the relay may have taken a message although the send failed: false only when the
+ * connection never opened or the relay answered with a refusal; a connection lost or a timeout
+ * during the exchange may have come after the relay accepted the data.
+ */
+export function mayHaveReachedRelay(err: unknown): boolean {
+  const e = err as { responseCode?: unknown; originalCode?: unknown; code?: unknown };
+  if (typeof e?.responseCode === 'number' && e.responseCode >= 400) return false;
+  if (NEVER_CONNECTED.has(String(e?.originalCode ?? e?.code))) return false;
+  return true;
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, ConnectionOptions, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
-import type { Config } from './config';
+import { requirePayloadKeys, type Config } from './config';
+import { encryptingDataConverter } from './codec';
 
 /** TLS and API-key settings shared by the client connection (API) and the native one (worker). */
 function connectionOptions(config: Config, address: string): ConnectionOptions & NativeConnectionOptions {
@@ -25,9 +26,11 @@ function connectionOptions(config: Config, address: string): ConnectionOptions &
  */
 export const apiGrpcInterceptors = () => [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))];
 
+/** A client whose payloads are encrypted with the configured key (refuses to start without one). */
 export async function connectClient(config: Config, address: string): Promise<Client> {
+  const dataConverter = encryptingDataConverter(requirePayloadKeys(config));
   const connection = await Connection.connect({ ...connectionOptions(config, address), interceptors: apiGrpcInterceptors() });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 }
 
 export async function connectNative(config: Config, address: string): Promise<NativeConnection> {

@@ -7,7 +7,7 @@
  * and prints "stopped".
  */
 import { spawn, ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { EXIT_CONFIG, loadConfig, runtimeFile } from '../infra/config';
@@ -15,6 +15,7 @@ import { createDb, migrateLatest } from '../infra/db';
 import { createApiKeyStore } from '../infra/stores/api-keys';
 import { loadCatalogFile } from '../infra/catalog-file';
 import { freePort } from '../infra/ports';
+import { generatePayloadKeyText, parsePayloadKey } from '../infra/codec';
 
 const ROOT = path.join(__dirname, '..');
 const say = (msg: string) => console.log(`[start] ${msg}`);
@@ -71,6 +72,25 @@ function portTaken(port: number): Promise<boolean> {
     probe.once('error', () => resolve(true));
     probe.listen(port, () => probe.close(() => resolve(false)));
   });
+}
+
+/**
+ * The Temporal payload key of this machine: TEMPORAL_PAYLOAD_KEY when given (production), else a
+ * key file under DATA_DIR made on the first start, readable by its owner only.
+ */
+function localPayloadKey(dataDir: string, say: (msg: string) => void): string {
+  const file = path.join(dataDir, 'temporal-payload.key');
+  if (!existsSync(file)) {
+    writeFileSync(file, generatePayloadKeyText() + '\n', { mode: 0o600, flag: 'wx' });
+    say(`first start: a Temporal payload encryption key was created in ${file} (keep it: histories cannot be read without it)`);
+  }
+  const text = readFileSync(file, 'utf8').trim();
+  try {
+    parsePayloadKey(text);
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+  return text;
 }
 
 async function main(): Promise<void> {
@@ -131,7 +151,10 @@ async function main(): Promise<void> {
   const keys = createApiKeyStore(db);
   if ((await keys.list()).length === 0) {
     const { key } = await keys.create({ name: 'bootstrap admin', role: 'admin' });
-    say(`first start: an admin API key was created (shown only now): ${key}`);
+    // Never printed: the terminal output is a log, and no log line may hold a key.
+    const keyFile = path.join(config.DATA_DIR, 'admin-api-key.txt');
+    writeFileSync(keyFile, key + '\n', { mode: 0o600 });
+    say(`first start: an admin API key was created in ${keyFile} (readable by its owner only; delete the file once the key is kept elsewhere)`);
   }
   await db.destroy();
 
@@ -157,11 +180,16 @@ async function main(): Promise<void> {
 
   writeFileSync(runtimeFile(config), JSON.stringify({ databaseUrl, temporalAddress, smtpUrl }, null, 2));
 
+  let payloadKey = process.env.TEMPORAL_PAYLOAD_KEY;
+  if (config.TEMPORAL_PAYLOAD_KEY) say(`Temporal payloads encrypted with key ${config.TEMPORAL_PAYLOAD_KEY.id} (TEMPORAL_PAYLOAD_KEY)`);
+  else payloadKey = localPayloadKey(config.DATA_DIR, say);
+
   const metricsPort = config.WORKER_METRICS_PORT || (await freePort());
   Object.assign(env, {
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     SMTP_URL: smtpUrl,
+    TEMPORAL_PAYLOAD_KEY: payloadKey,
     WORKER_METRICS_PORT: String(metricsPort),
     WORKER_METRICS_URL: config.WORKER_METRICS_URL ?? `http://127.0.0.1:${metricsPort}/metrics`,
   });

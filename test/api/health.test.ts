@@ -112,7 +112,7 @@ it('/metrics appends the worker’s metrics endpoint when configured', async () 
 it('is no longer ready within the freshness window once the last worker stopped', async () => {
   const app = appWith({ health: { workerFreshnessSeconds: 15 } });
   expect((await request(app).get('/readyz')).status).toBe(200);
-  await stack.worker.shutdown();
+  await stack.worker!.shutdown();
   const stoppedAt = Date.now();
   let res = await request(app).get('/readyz');
   while (res.status === 200 && Date.now() - stoppedAt < 40_000) {

@@ -96,7 +96,12 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
   const health = await waitHealthy(first.output);
   expect(health.status).toBe('ok');
   expect(first.output()).toMatch(/Temporal dev server: 127\.0\.0\.1:\d+, Web UI http:\/\/127\.0\.0\.1:\d+/);
-  expect(first.output()).toMatch(/first start: an admin API key was created/);
+  expect(first.output()).toMatch(/first start: an admin API key was created in /);
+  // The bootstrap key is in a file of its owner's, never in the output.
+  const bootstrapKey = readFileSync(path.join(dataDir, 'admin-api-key.txt'), 'utf8').trim();
+  expect(bootstrapKey).toMatch(/^cc_/);
+  expect(first.output()).not.toContain(bootstrapKey);
+  expect((await fetch(`http://127.0.0.1:${env.PORT}/api/v1/me`, { headers: { Authorization: `Bearer ${bootstrapKey}` } })).status).toBe(200);
 
   const key = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'admin.ts'), 'create-key', '--role', 'operator', '--name', 'e2e'], { env, cwd: ROOT })
     .toString()

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { decodePayloadsDeep } from '../../infra/codec';
 
 export const HISTORIES_DIR = path.join(__dirname, 'histories');
 
@@ -16,7 +17,8 @@ export interface HistoryJson {
 
 /** Writes the history of a (finished) workflow to test/replay/histories/<file>. */
 export async function saveHistoryFile(client: Client, workflowId: string, file: string): Promise<void> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  // Saved decrypted: a replay must not depend on the payload key of the run that recorded it.
+  const history = await decodePayloadsDeep(await client.workflow.getHandle(workflowId).fetchHistory(), client.options.loadedDataConverter.payloadCodecs);
   mkdirSync(HISTORIES_DIR, { recursive: true });
   writeFileSync(path.join(HISTORIES_DIR, file), historyToJSON(history) + '\n');
 }

@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import { startTemporalDevServer } from '../../infra/temporal-dev-server';
 import { createDb, migrateLatest } from '../../infra/db';
 import { freePort } from '../../infra/ports';
+import { FAILURE_CONVERTER_PATH, generatePayloadKeyText } from '../../infra/codec';
 
 export const TEMPLATE_DB = 'cc_template';
 
@@ -19,7 +20,7 @@ export default async function globalSetup(): Promise<void> {
   const [pg, temporal, bundle] = await Promise.all([
     startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: pgPort, database: TEMPLATE_DB }),
     startTemporalDevServer({ port: temporalPort }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }),
   ]);
   const db = createDb(pg.url);
   await migrateLatest(db);
@@ -30,6 +31,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_TEMPORAL_ADDRESS = temporal.address;
   process.env.TEST_WORKFLOW_BUNDLE = bundleFile;
   process.env.TEST_DIR = dir;
+  // One payload key per run, shared by the test files and the worker processes they spawn.
+  process.env.TEST_PAYLOAD_KEY = generatePayloadKeyText('test-run');
   (globalThis as Record<string, unknown>).__ccTestStop = async () => {
     await temporal.stop();
     await pg.stop();

@@ -21,6 +21,7 @@ import { createLogger } from '../../infra/logger';
 import { createApiKeyStore, Role } from '../../infra/stores/api-keys';
 import { TEMPORAL_TEST_SERVER } from '../../infra/temporal-binaries';
 import type { ActivityDeps } from '../../activities';
+import { encryptingDataConverter, parsePayloadKey } from '../../infra/codec';
 import type express from 'express';
 
 export interface TestDb {
@@ -63,6 +64,11 @@ export function requireEnv(name: string): string {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set: run the tests through jest's global setup (npm test)`);
   return v;
+}
+
+/** The encrypting data converter with this run's payload key (made by the global setup). */
+export function testDataConverter(): ReturnType<typeof encryptingDataConverter> {
+  return encryptingDataConverter({ current: parsePayloadKey(requireEnv('TEST_PAYLOAD_KEY')), old: [] });
 }
 
 export function workflowBundle(): { code: string } {
@@ -108,13 +114,16 @@ function keysFor(db: Db): Keys {
 
 export interface Stack extends Keys {
   db: Db;
+  /** The file's own database, for worker processes started by the test. */
+  databaseUrl: string;
   smtp: SmtpSinkHandle;
   mailer: Mailer;
   catalog: ServiceCatalog;
   client: Client;
   taskQueue: string;
   app: express.Express;
-  worker: Worker;
+  /** Undefined when the test runs its workers itself (`inProcessWorker: false`). */
+  worker: Worker | undefined;
   deps: ActivityDeps;
   /** Stops the worker and starts a new one on the same task queue, as after a crash or deploy. */
   restartWorker(): Promise<void>;
@@ -124,6 +133,8 @@ export interface Stack extends Keys {
 interface StackOptions {
   catalog?: ServiceCatalog;
   settings?: Partial<ActivityDeps['settings']>;
+  /** false: no worker in the test process (the test starts worker processes on `taskQueue`). */
+  inProcessWorker?: boolean;
 }
 
 async function assemble(
@@ -138,14 +149,15 @@ async function assemble(
   const taskQueue = `test-${randomUUID()}`;
   const deps: ActivityDeps = { db: testDb.db, mailer, catalog, settings: { renewalsSendEmpty: true, ...opts.settings } };
   const bundle = workflowBundle();
-  const newWorker = () => createWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, deps, workflowBundle: bundle });
-  let worker = await newWorker();
-  let running = worker.run();
+  const newWorker = () => createWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, deps, workflowBundle: bundle, dataConverter: testDataConverter() });
+  let worker = opts.inProcessWorker === false ? undefined : await newWorker();
+  let running = worker ? worker.run() : Promise.resolve();
   const app = createApp({ db: testDb.db, temporal: temporal.client, taskQueue, catalog, logger: createLogger('silent') });
   const keys = keysFor(testDb.db);
   return {
     ...keys,
     db: testDb.db,
+    databaseUrl: testDb.url,
     smtp,
     mailer,
     catalog,
@@ -157,13 +169,14 @@ async function assemble(
     },
     deps,
     async restartWorker() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
-      worker = await newWorker();
-      running = worker.run();
+      const next = await newWorker();
+      worker = next;
+      running = next.run();
     },
     async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
       mailer.close();
       await smtp.stop();
@@ -206,7 +219,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   const namespace = await registerTestNamespace(connection);
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: testDataConverter() });
   return assemble(opts, { client, nativeConnection, namespace }, async () => {
     await nativeConnection.close();
     await connection.close();
@@ -219,7 +232,7 @@ export interface TimeSkippingStack extends Stack {
 
 /** The stack on Temporal's time-skipping test server (from .venv), one server per test file. */
 export async function startTimeSkippingStack(opts: StackOptions = {}): Promise<TimeSkippingStack> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ client: { dataConverter: testDataConverter() }, server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } } });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const stack = await assemble(opts, { client: env.client, nativeConnection: env.nativeConnection, namespace: env.namespace ?? 'default' }, () => env.teardown());
   return { ...stack, env };

@@ -64,7 +64,7 @@ async function actionWorkflow(handle: ScheduleHandle, n: number): Promise<string
 
 describe('the schedule', () => {
   it('is created at worker start with the configured time, zone, overlap skip and catch-up window; a second setup updates it', async () => {
-    const config = loadConfig({ TEMPORAL_NAMESPACE: stack.client.options.namespace });
+    const config = loadConfig({ TEMPORAL_NAMESPACE: stack.client.options.namespace, TEMPORAL_PAYLOAD_KEY: requireEnv('TEST_PAYLOAD_KEY') });
     const logger = createLogger('silent');
     const handle = stack.client.schedule.getHandle(RENEWALS_EXPORT_SCHEDULE_ID);
     schedules.push(handle);
@@ -171,14 +171,16 @@ describe('exactly once per day and centre', () => {
     expect(deliveries.map((d) => [d.centre, d.status])).toEqual(CENTRES.map((c) => [c, 'sent']).sort());
   });
 
-  it('does not send again what a worker killed mid-send may have sent, and a re-run sends nothing', async () => {
-    // A claim left in 'sending' is what a worker killed right after the relay accepted leaves behind.
+  it('sends again, with the same Message-ID, what a worker killed mid-send may have sent, and a re-run sends nothing', async () => {
+    // A claim left in 'sending' without owner (as a worker killed mid-send left it before owners were recorded) is taken over at once.
     const key = 'renewals-export:2026-10-21:CPI-ROVERETO';
     await stack.db('sent_emails').insert({ key, message_id: messageIdOf(key), status: 'sending', recipients: ['cpi.rovereto@example.org'], subject: 'Banca dati rinnovi' });
     const first = await execute('2026-10-21');
-    expect(first.centres.find((c) => c.code === 'CPI-ROVERETO')).toEqual({ code: 'CPI-ROVERETO', status: 'unconfirmed', rows: 0, alreadyDelivered: false });
-    expect(mailsOf('2026-10-21').map((m) => m.envelope.to[0])).not.toContain('cpi.rovereto@example.org');
-    expect(mailsOf('2026-10-21')).toHaveLength(5);
+    expect(first.centres.find((c) => c.code === 'CPI-ROVERETO')).toEqual({ code: 'CPI-ROVERETO', status: 'sent', rows: 0, alreadyDelivered: false });
+    const rovereto = mailsOf('2026-10-21').filter((m) => m.envelope.to.includes('cpi.rovereto@example.org'));
+    expect(rovereto.map((m) => m.parsed.messageId)).toEqual([messageIdOf(key)]);
+    expect(await stack.db('sent_emails').where({ key }).first()).toMatchObject({ status: 'sent', in_doubt: true });
+    expect(mailsOf('2026-10-21')).toHaveLength(6);
 
     // The same workflow id runs again (the first run completed) and finds every delivery recorded.
     const again = await execute('2026-10-21');
@@ -186,7 +188,7 @@ describe('exactly once per day and centre', () => {
     const progress = await stack.client.workflow.getHandle(workflowId.renewalsExport('2026-10-21')).query(renewalsExportProgressQuery);
     expect(progress).toMatchObject({ date: '2026-10-21', status: 'completed', centresTotal: 6, centresDone: 6 });
     await new Promise((r) => setTimeout(r, 300));
-    expect(mailsOf('2026-10-21')).toHaveLength(5);
+    expect(mailsOf('2026-10-21')).toHaveLength(6);
     expect((await stack.db('renewals_export_runs').where({ date: '2026-10-21' }).first()).runs).toBe(2);
   });
 
