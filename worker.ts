@@ -8,6 +8,7 @@ import { connectNative } from './infra/temporal';
 import { loadCatalogFile } from './infra/catalog-file';
 import { createLogger } from './infra/logger';
 import { setupRenewalsExportSchedule } from './infra/renewals-schedule';
+import { setupAppointmentSchedules } from './infra/appointments-schedule';
 import { TASK_QUEUE } from './workflows/definitions';
 
 export interface WorkerParams {
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     deps: { db, mailer, catalog, settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY } },
   });
   await setupRenewalsExportSchedule(config, catalog, endpoints.temporalAddress, taskQueue, logger);
+  await setupAppointmentSchedules(config, catalog, endpoints.temporalAddress, taskQueue, logger);
   logger.info({ taskQueue, namespace: config.TEMPORAL_NAMESPACE, temporal: endpoints.temporalAddress }, 'worker polling');
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM.
   await worker.run();

@@ -4,7 +4,7 @@ import { createHistoryStore } from '../infra/stores/history';
 import type { Actor } from '../workflows/definitions';
 
 /** Tables a workflow may project its state into; each has `id text primary key` and `version integer`. */
-export const PROJECTION_TABLES = ['contacts', 'escalations', 'missed_calls', 'complaints', 'inquiries'] as const;
+export const PROJECTION_TABLES = ['contacts', 'escalations', 'missed_calls', 'complaints', 'inquiries', 'appointments'] as const;
 export type ProjectionTable = (typeof PROJECTION_TABLES)[number];
 
 export interface RecordTransitionInput {

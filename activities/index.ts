@@ -6,6 +6,7 @@ import { createMailActivities } from './mail';
 import { createDbActivities } from './db';
 import { createExportActivities } from './export';
 import { createNotifyActivities } from './notify';
+import { createAppointmentActivities } from './appointments';
 
 export interface ActivityDeps {
   db: Db;
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDbActivities({ db: deps.db }),
     ...createExportActivities({ db: deps.db, mailer: deps.mailer, sentEmails, catalog: deps.catalog, sendEmpty: deps.settings.renewalsSendEmpty }),
     ...createNotifyActivities({ mailer: deps.mailer, sentEmails }),
+    ...createAppointmentActivities({ db: deps.db, catalog: deps.catalog }),
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };
     },

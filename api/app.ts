@@ -22,6 +22,7 @@ import { reportsRouter } from './routes/reports';
 import { complaintsRouter } from './routes/complaints';
 import { inquiriesRouter } from './routes/inquiries';
 import { complaintReportsRouter } from './routes/complaint-reports';
+import { appointmentsRouter } from './routes/appointments';
 
 export interface AppDeps {
   db: Db;
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(complaintsRouter(deps));
   api.use(inquiriesRouter(deps));
   api.use(complaintReportsRouter(deps));
+  api.use(appointmentsRouter(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

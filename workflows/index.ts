@@ -5,3 +5,5 @@ export { contactWorkflow } from './contact';
 export { escalationWorkflow } from './escalation';
 export { complaintWorkflow } from './complaint';
 export { missedCallWorkflow } from './missed-call';
+export { appointmentWorkflow } from './appointment';
+export { appointmentDailyListWorkflow } from './appointment-daily-list';

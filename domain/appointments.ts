@@ -1,0 +1,193 @@
+import { DateTime } from 'luxon';
+import type { Agenda, ApplicationType, Service } from './catalog';
+import { businessCalendar, BusinessCalendar } from './business-calendar';
+
+/**
+ * Appointment rules over the catalog's agendas: pure and deterministic (the appointment workflow
+ * uses them too). Local days and desk hours are wall-clock times in the service calendar's zone,
+ * so a slot is always "09:00 in Trento" whatever the DST offset; times are epoch milliseconds.
+ */
+
+export const APPOINTMENT_STATUSES = ['booked', 'reminded', 'rescheduled', 'attended', 'no_show', 'incomplete', 'cancelled'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+export const OUTCOMES = ['attended', 'no_show', 'incomplete'] as const;
+export type AppointmentOutcome = (typeof OUTCOMES)[number];
+/** Statuses in which the appointment still holds its desk and may change. */
+export const ACTIVE_STATUSES: readonly AppointmentStatus[] = ['booked', 'reminded', 'rescheduled'];
+
+export interface Slot {
+  start: number;
+  end: number;
+}
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const minutesOf = (clock: string) => {
+  const [h, m] = clock.split(':').map(Number);
+  return h * 60 + m;
+};
+
+/** The local day 'YYYY-MM-DD' of an instant in `zone`. */
+export function localDay(t: number, zone: string): string {
+  return DateTime.fromMillis(t, { zone }).toISODate()!;
+}
+
+/** The instant of a local wall-clock time, or undefined when DST skips it. */
+function localInstant(day: string, minutes: number, zone: string): number | undefined {
+  const [year, month, date] = day.split('-').map(Number);
+  const dt = DateTime.fromObject({ year, month, day: date, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone });
+  if (!dt.isValid || dt.hour !== Math.floor(minutes / 60) || dt.minute !== minutes % 60) return undefined;
+  return dt.toMillis();
+}
+
+/** Days from `from` to `to` inclusive ('YYYY-MM-DD'). */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = DateTime.fromISO(from, { zone: 'UTC' }); d.toISODate()! <= to; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
+  return days;
+}
+
+export function agendaOf(service: Service, office: string): Agenda | undefined {
+  return service.appointments?.agendas.find((a) => a.office === office);
+}
+
+export function applicationTypeOf(service: Service, code: string): ApplicationType | undefined {
+  return service.appointments?.applicationTypes.find((t) => t.code === code);
+}
+
+/** The type is taken on that local day (inside its open period). */
+export function isTypeOpenOn(type: ApplicationType, day: string): boolean {
+  return type.openFrom <= day && day <= type.openTo;
+}
+
+/** The type is booked at this agenda's office. */
+export function typeServesOffice(type: ApplicationType, office: string): boolean {
+  return !type.offices || type.offices.includes(office);
+}
+
+/**
+ * The slots of one agenda on one local day: the desk hours cut by the slot length, none on a day
+ * the service calendar closes (holidays, closed dates, days without a window), none overlapping a
+ * closure of the agenda. A slot that does not fit before the end of the desk hours is not offered.
+ */
+export function agendaSlotsOn(agenda: Agenda, calendar: BusinessCalendar, zone: string, day: string): Slot[] {
+  if (!calendar.isBusinessDay(day)) return [];
+  const weekday = WEEKDAYS[DateTime.fromISO(day, { zone: 'UTC' }).weekday - 1];
+  const closures = agenda.closures.filter((c) => c.date === day).map((c) => [c.from ? minutesOf(c.from) : 0, c.to ? minutesOf(c.to) : 24 * 60] as const);
+  const slots: Slot[] = [];
+  for (const w of agenda.weekly) {
+    if (!w.days.includes(weekday)) continue;
+    const until = minutesOf(w.to);
+    for (let m = minutesOf(w.from); m + agenda.slotMinutes <= until; m += agenda.slotMinutes) {
+      const endMinutes = m + agenda.slotMinutes;
+      if (closures.some(([from, to]) => m < to && from < endMinutes)) continue;
+      const start = localInstant(day, m, zone);
+      const end = localInstant(day, endMinutes, zone);
+      if (start !== undefined && end !== undefined) slots.push({ start, end });
+    }
+  }
+  return slots.sort((a, b) => a.start - b.start);
+}
+
+export interface FreeSlot {
+  office: string;
+  location: string;
+  start: string;
+  end: string;
+  free: number;
+}
+
+/**
+ * Free slots of an agenda for an application type over local days [from, to]: the agenda's slots
+ * on days the type is open, starting after `now`, minus the desks already taken (`taken` by slot start).
+ */
+export function freeSlots(opts: {
+  service: Service;
+  agenda: Agenda;
+  type: ApplicationType;
+  from: string;
+  to: string;
+  now: number;
+  taken: ReadonlyMap<number, number>;
+  calendar?: BusinessCalendar;
+}): FreeSlot[] {
+  const { service, agenda, type, now, taken } = opts;
+  if (!typeServesOffice(type, agenda.office)) return [];
+  const zone = service.calendar.zone;
+  const calendar = opts.calendar ?? businessCalendar(service.calendar);
+  const from = opts.from > type.openFrom ? opts.from : type.openFrom;
+  const to = opts.to < type.openTo ? opts.to : type.openTo;
+  const items: FreeSlot[] = [];
+  if (from > to) return items;
+  for (const day of daysBetween(from, to)) {
+    for (const slot of agendaSlotsOn(agenda, calendar, zone, day)) {
+      if (slot.start <= now) continue;
+      const free = agenda.desks - (taken.get(slot.start) ?? 0);
+      if (free <= 0) continue;
+      items.push({ office: agenda.office, location: agenda.location, start: isoLocal(slot.start, zone), end: isoLocal(slot.end, zone), free });
+    }
+  }
+  return items;
+}
+
+/** Desk-slots an agenda offers over local days [from, to] (the capacity, for the reports). */
+export function offeredSeats(service: Service, agenda: Agenda, from: string, to: string): number {
+  const calendar = businessCalendar(service.calendar);
+  return daysBetween(from, to).reduce((n, day) => n + agendaSlotsOn(agenda, calendar, service.calendar.zone, day).length * agenda.desks, 0);
+}
+
+/** ISO 8601 with the zone's offset, e.g. 2026-12-09T09:30:00.000+01:00. */
+export function isoLocal(t: number, zone: string): string {
+  return DateTime.fromMillis(t, { zone }).toISO()!;
+}
+
+export type SlotRefusal = { field: 'applicationType' | 'office' | 'start' | 'service'; status: 400 | 422; message: string };
+
+/**
+ * Whether `start` may be booked for this type at this office: the type exists and is open that
+ * day, the office has an agenda taking the type, the day is open and `start` begins one of its slots
+ * in the future. Returns the slot, or the refusal naming the bad field.
+ */
+export function checkSlot(service: Service, typeCode: string, office: string, start: number, now: number): { slot: Slot; agenda: Agenda; type: ApplicationType } | { refusal: SlotRefusal } {
+  if (!service.appointments) return { refusal: { field: 'service', status: 400, message: `service ${service.code} takes no appointments` } };
+  const type = applicationTypeOf(service, typeCode);
+  if (!type) return { refusal: { field: 'applicationType', status: 400, message: `unknown application type ${typeCode} for service ${service.code}` } };
+  const agenda = agendaOf(service, office);
+  if (!agenda) return { refusal: { field: 'office', status: 400, message: `office ${office} has no agenda in service ${service.code}` } };
+  if (!typeServesOffice(type, office)) return { refusal: { field: 'applicationType', status: 422, message: `application type ${type.code} is not booked at office ${office}` } };
+  const zone = service.calendar.zone;
+  const day = localDay(start, zone);
+  if (!isTypeOpenOn(type, day)) return { refusal: { field: 'applicationType', status: 422, message: `application type ${type.code} is taken only from ${type.openFrom} to ${type.openTo}` } };
+  if (start <= now) return { refusal: { field: 'start', status: 422, message: 'the slot is in the past' } };
+  const calendar = businessCalendar(service.calendar);
+  if (!calendar.isBusinessDay(day)) {
+    const holiday = calendar.holidayName(day);
+    return { refusal: { field: 'start', status: 422, message: `${day} is a closed day${holiday ? ` (${holiday})` : ''}` } };
+  }
+  const slot = agendaSlotsOn(agenda, calendar, zone, day).find((s) => s.start === start);
+  if (!slot) return { refusal: { field: 'start', status: 422, message: `no slot of the agenda of ${office} starts at that time` } };
+  return { slot, agenda, type };
+}
+
+/**
+ * When the citizen is reminded: at `reminderAt` local time on the business day before the
+ * appointment's day (a Monday appointment is reminded on Friday; a day after a holiday, on the
+ * day before the holiday). Undefined when that moment is not before the appointment.
+ */
+export function reminderTime(calendar: BusinessCalendar, zone: string, start: number, reminderAt: string): number | undefined {
+  let day = DateTime.fromMillis(start, { zone }).startOf('day');
+  for (let i = 0; i < 60; i++) {
+    day = day.minus({ days: 1 });
+    if (calendar.isBusinessDay(day.toISODate()!)) {
+      const at = localInstant(day.toISODate()!, minutesOf(reminderAt), zone);
+      return at !== undefined && at < start ? at : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Application types open on the local day of `t`: what the IVR announces ("gestione avvisi"). */
+export function openNotices(service: Service, t: number): { applicationType: string; text: string }[] {
+  const day = localDay(t, service.calendar.zone);
+  return (service.appointments?.applicationTypes ?? []).filter((ty) => isTypeOpenOn(ty, day)).map((ty) => ({ applicationType: ty.code, text: ty.notice }));
+}
