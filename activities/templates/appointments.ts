@@ -117,7 +117,7 @@ export const appointmentTemplates = {
     const lines = d.items.map((i) => `${time(i.start)}-${time(i.end)}  ${i.id}  ${i.applicationType}  ${i.citizen}`);
     const email = renderEmail({
       subject: `Appuntamenti di ${dayText} - ${d.location}`,
-      greeting: `Ufficio ${d.officeName},`,
+      greeting: `${d.officeName},`,
       paragraphs: [d.items.length ? `ecco gli appuntamenti di oggi allo sportello ${d.location} (${d.items.length}).` : `oggi non ci sono appuntamenti allo sportello ${d.location}.`, ...(lines.length ? [lines.join('\n')] : [])],
       closing: `Cordiali saluti,\n${d.serviceName}`,
     });

@@ -6,10 +6,14 @@
  */
 import request from 'supertest';
 import { DateTime } from 'luxon';
-import ICAL from 'ical.js';
 import { catalogWith, startStack, Stack } from '../support/harness';
 import { saveHistoryFile } from '../replay/history-file';
 import { appointmentWorkflowId } from '../../workflows/appointment.contract';
+import type IcalModule from 'ical.js' with { 'resolution-mode': 'import' };
+
+// ical.js ships its CommonJS build for require(); only its types are ESM-only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ICAL: typeof IcalModule = require('ical.js');
 
 jest.setTimeout(120_000);
 const ZONE = 'Europe/Rome';
