@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
-import type { Agenda, ApplicationType, Service } from './catalog';
+import { DateTime, Duration } from 'luxon';
+import type { Agenda, ApplicationType, AppointmentSettings, Service } from './catalog';
 import { businessCalendar, BusinessCalendar } from './business-calendar';
 
 /**
@@ -264,6 +264,12 @@ export function reminderTime(calendar: BusinessCalendar, zone: string, start: nu
     }
   }
   return undefined;
+}
+
+/** The reminder of an appointment starting at `start`: the configured lead before it, else reminderTime. */
+export function reminderInstant(settings: AppointmentSettings, calendar: BusinessCalendar, zone: string, start: number): number | undefined {
+  if (settings.reminderLead) return start - Duration.fromISO(settings.reminderLead).toMillis();
+  return reminderTime(calendar, zone, start, settings.reminderAt);
 }
 
 /** Application types open on the local day of `t`: what the IVR announces ("gestione avvisi"). */

@@ -99,6 +99,8 @@ export const appointmentsSchema = z.object({
   agendas: z.array(agendaSchema).min(1),
   /** Local hour of the reminder on the business day before the appointment. */
   reminderAt: clockTime.default('09:00'),
+  /** Instead, a plain lead before the slot (e.g. PT30S to try reminders fast, like SLA durations of seconds). */
+  reminderLead: isoDuration.optional(),
   /** Local hour the office receives the day's list. */
   dailyListAt: clockTime.default('07:30'),
 });

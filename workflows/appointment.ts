@@ -11,7 +11,7 @@ import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, pr
 import type { Activities } from '../activities';
 import { durableActivity } from './activity-options';
 import { businessCalendar } from '../domain/business-calendar';
-import { ACTIVE_STATUSES, AppointmentStatus, agendaOf, applicationTypeOf, isoLocal, reminderTime } from '../domain/appointments';
+import { ACTIVE_STATUSES, AppointmentStatus, agendaOf, applicationTypeOf, isoLocal, reminderInstant } from '../domain/appointments';
 import { Actor, FORBIDDEN, INVALID_TRANSITION, SYSTEM_ACTOR } from './definitions';
 import {
   AppointmentInput,
@@ -205,7 +205,7 @@ export async function appointmentWorkflow(input: AppointmentInput): Promise<Appo
   // --- the reminder, planned again after every reschedule, until an outcome or a cancel -----
   while (isActive()) {
     const plan = s.plan;
-    const at = reminderTime(calendar, zone, s.start, settings.reminderAt);
+    const at = reminderInstant(settings, calendar, zone, s.start);
     const changed = () => s.plan !== plan || !isActive();
     if (at === undefined || s.remindedAt !== null || at <= Date.now()) {
       // Booked too late for a reminder (the confirmation says it all), or already reminded.

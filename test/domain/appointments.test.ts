@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { agendaSlotsOn, checkSlot, freeSlots, offeredSeats, openNotices, reminderTime } from '../../domain/appointments';
+import { agendaSlotsOn, checkSlot, freeSlots, offeredSeats, openNotices, reminderInstant, reminderTime } from '../../domain/appointments';
 import { businessCalendar } from '../../domain/business-calendar';
 import { catalogWith } from '../support/harness';
 
@@ -68,6 +68,11 @@ describe('reminderTime', () => {
     expect(local(reminderTime(calendar, ZONE, at('2027-03-22T10:00'), '09:00')!)).toBe('2027-03-19 09:00 +01:00');
     // Tuesday after a closed Monday, across the DST change: the Friday before.
     expect(local(reminderTime(calendar, ZONE, at('2027-03-30T10:00'), '09:00')!)).toBe('2027-03-26 09:00 +01:00');
+  });
+  it('is a plain lead before the slot when the catalog sets reminderLead', () => {
+    const start = at('2027-03-24T10:00');
+    expect(reminderInstant(apiae.appointments!, calendar, ZONE, start)).toBe(at('2027-03-23T09:00'));
+    expect(reminderInstant({ ...apiae.appointments!, reminderLead: 'PT30S' }, calendar, ZONE, start)).toBe(start - 30_000);
   });
 });
 
