@@ -11,7 +11,7 @@ import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, pr
 import type { Activities } from '../activities';
 import { durableActivity } from './activity-options';
 import { businessCalendar } from '../domain/business-calendar';
-import { ACTIVE_STATUSES, AppointmentStatus, agendaOf, applicationTypeOf, isoLocal, reminderInstant } from '../domain/appointments';
+import { ACTIVE_STATUSES, AppointmentStatus, agendaOf, applicationTypeOf, isoLocal, localDay, reminderInstant } from '../domain/appointments';
 import { Actor, FORBIDDEN, INVALID_TRANSITION, SYSTEM_ACTOR } from './definitions';
 import {
   AppointmentInput,
@@ -166,9 +166,10 @@ export async function appointmentWorkflow(input: AppointmentInput): Promise<Appo
       s.status = 'rescheduled';
       s.remindedAt = null;
       s.reschedules++;
-      s.plan++;
       const v = await record('rescheduled', actor, { from: isoLocal(from, zone), to: isoLocal(start, zone) });
       await tellCitizen('appointment-rescheduled', `rescheduled-${s.reschedules}`);
+      // Only now the reminder is planned again: the notice of the new time goes first.
+      s.plan++;
       return v;
     },
     {
@@ -203,16 +204,18 @@ export async function appointmentWorkflow(input: AppointmentInput): Promise<Appo
   await tellCitizen('appointment-confirmed', 'confirmed');
 
   // --- the reminder, planned again after every reschedule, until an outcome or a cancel -----
+  // Booked after the reminder's moment (the evening or weekend before): reminded at once, unless
+  // booked on the appointment's own day, when the confirmation says it all.
   while (isActive()) {
     const plan = s.plan;
     const at = reminderInstant(settings, calendar, zone, s.start);
     const changed = () => s.plan !== plan || !isActive();
-    if (at === undefined || s.remindedAt !== null || at <= Date.now()) {
-      // Booked too late for a reminder (the confirmation says it all), or already reminded.
+    const bookedOnTheDay = localDay(Date.now(), zone) === localDay(s.start, zone);
+    if (at === undefined || s.remindedAt !== null || (at <= Date.now() && bookedOnTheDay)) {
       await condition(changed);
       continue;
     }
-    if (await condition(changed, at - Date.now())) continue;
+    if (at > Date.now() && (await condition(changed, at - Date.now()))) continue;
     s.status = 'reminded';
     s.remindedAt = Date.now();
     await record('reminded', SYSTEM_ACTOR);

@@ -73,6 +73,10 @@ it('reminds the business day before at 09:00 across a weekend and a holiday, re-
   expect(reminder.parsed.text).toContain('10:00');
   expect(reminder.parsed.attachments.some((a) => a.filename?.endsWith('.ics'))).toBe(true);
   expect(await statusOf(monday)).toBe('reminded');
+  // Booked on Friday after 09:00 for Monday: the business day before is today, so reminded at once.
+  const late = await book(at(w2, 11), 'tardi@example.org');
+  await stack.smtp.waitFor((m) => m.envelope.to.includes('tardi@example.org') && String(m.parsed.subject).includes('Promemoria'));
+  expect(await statusOf(late)).toBe('reminded');
 
   // The moved appointment is not reminded for its old Thursday, the cancelled one not at all.
   await skipTo(at(w2.plus({ days: 3 }), 9, 30));
@@ -93,6 +97,11 @@ it('reminds the business day before at 09:00 across a weekend and a holiday, re-
   const movedReminder = await stack.smtp.waitFor((m) => m.envelope.to.includes('spostato@example.org') && String(m.parsed.subject).includes('Promemoria'));
   expect(movedReminder.parsed.text).toContain('mercoledì');
   expect(await statusOf(moved)).toBe('reminded');
+  // Booked on the appointment's own day: the confirmation only.
+  await book(at(w3.plus({ days: 1 }), 11), 'stessogiorno@example.org');
+  await stack.smtp.waitFor((m) => m.envelope.to.includes('stessogiorno@example.org') && String(m.parsed.subject).includes('Conferma'));
+  await settle();
+  expect(mailsTo('stessogiorno@example.org', 'Promemoria')).toHaveLength(0);
   expect(mailsTo('annullato@example.org', 'Promemoria')).toHaveLength(0);
   expect(mailsTo('lunedi@example.org', 'Promemoria')).toHaveLength(1);
   expect(await statusOf(cancelled)).toBe('cancelled');
