@@ -149,19 +149,20 @@ export function createAppointmentStore(db: Db, zoneOf: (service: string) => stri
       return (await q).map(fromRow);
     },
 
-    /** Per office, appointments whose slot falls in [from, to): counts by status and the average lead time. */
+    /** Per office, appointments whose slot falls in [from, to): counts by status and the average lead time from the call (or the booking). */
     async monthly(from: Date, to: Date, office?: string) {
       const { rows } = await db.raw(
-        `select office,
-                count(*) filter (where status <> 'cancelled')::int as booked,
-                count(*) filter (where status = 'cancelled')::int as cancelled,
-                count(*) filter (where status = 'attended')::int as attended,
-                count(*) filter (where status = 'no_show')::int as no_show,
-                count(*) filter (where status = 'incomplete')::int as incomplete,
-                avg(extract(epoch from (start_at - booked_at))) filter (where status <> 'cancelled') as lead_sec
-           from appointments
-          where start_at >= :from and start_at < :to ${office ? 'and office = :office' : ''}
-          group by office`,
+        `select a.office,
+                count(*) filter (where a.status <> 'cancelled')::int as booked,
+                count(*) filter (where a.status = 'cancelled')::int as cancelled,
+                count(*) filter (where a.status = 'attended')::int as attended,
+                count(*) filter (where a.status = 'no_show')::int as no_show,
+                count(*) filter (where a.status = 'incomplete')::int as incomplete,
+                avg(extract(epoch from (a.start_at - coalesce(c.created_at, a.booked_at)))) filter (where a.status <> 'cancelled') as lead_sec
+           from appointments a
+           left join contacts c on c.id = a.contact_id
+          where a.start_at >= :from and a.start_at < :to ${office ? 'and a.office = :office' : ''}
+          group by a.office`,
         { from, to, ...(office ? { office } : {}) },
       );
       /* eslint-disable @typescript-eslint/no-explicit-any */
