@@ -112,10 +112,12 @@ export function appointmentsRouter(deps: AppDeps): Router {
     // The key, the appointment row and its desk are written together: a refused booking leaves nothing.
     let id = proposed;
     try {
-      const replay = await deps.db.transaction(async (trx) => {
+      const replayed = await deps.db.transaction(async (trx) => {
         if (key) {
           const bound = await resolveIdempotentId(trx, `appointments:${auth(req).keyId}`, key, proposed);
-          if (bound.replay) return bound.id;
+          id = bound.id;
+          // A key whose booking was undone (its workflow could not start) books again under its id.
+          if (bound.replay && (await trx('appointments').where({ id }).first())) return true;
         }
         await store.book(
           trx,
@@ -135,13 +137,9 @@ export function appointmentsRouter(deps: AppDeps): Router {
           },
           checked.agenda.desks,
         );
-        return undefined;
+        return false;
       });
-      if (replay) {
-        id = replay;
-        const existing = await store.get(id);
-        if (existing) return void res.status(200).setHeader('Idempotent-Replayed', 'true').json(existing);
-      }
+      if (replayed) return void res.status(200).setHeader('Idempotent-Replayed', 'true').json(await store.get(id));
     } catch (err) {
       if (err instanceof SlotFullError) throw conflict(`every desk of office ${body.office} is taken at ${body.start}`);
       throw err;
