@@ -15,6 +15,7 @@ import { setupRenewalsExportSchedule } from './infra/renewals-schedule';
 import { setupRetentionSchedule } from './infra/retention-schedule';
 import { TASK_QUEUE } from './workflows/common';
 import { createCatalogVersionStore } from './infra/stores/catalog-versions';
+import { setupAppointmentSchedules } from './infra/appointments-schedule';
 
 export interface WorkerParams {
   connection: NativeConnection;
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   });
   await setupRenewalsExportSchedule(config, catalog, endpoints.temporalAddress, taskQueue, logger);
   await setupRetentionSchedule(config, endpoints.temporalAddress, taskQueue, logger);
+  await setupAppointmentSchedules(config, catalog, endpoints.temporalAddress, taskQueue, logger);
   logger.info({ taskQueue, namespace: config.TEMPORAL_NAMESPACE, temporal: endpoints.temporalAddress }, 'worker polling');
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM.
   await worker.run();

@@ -11,6 +11,7 @@ import { createPrivacyActivities } from './privacy';
 import { createPrivacyStore } from '../infra/stores/privacy';
 import { createCatalogActivities } from './catalog';
 import { createCatalogVersionStore } from '../infra/stores/catalog-versions';
+import { createAppointmentActivities } from './appointments';
 
 export interface ActivityDeps {
   db: Db;
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivities({ mailer: deps.mailer, sentEmails, privacy: createPrivacyStore(deps.db) }),
     ...createPrivacyActivities({ db: deps.db }),
     ...createCatalogActivities({ catalog: deps.catalog, versions: createCatalogVersionStore(deps.db) }),
+    ...createAppointmentActivities({ db: deps.db, catalog: deps.catalog }),
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };
     },

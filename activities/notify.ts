@@ -3,12 +3,13 @@ import type { RenderedEmail } from './templates/layout';
 import { contactTemplates } from './templates/contacts';
 import { missedCallTemplates } from './templates/missed-calls';
 import { complaintTemplates } from './templates/complaints';
+import { appointmentTemplates } from './templates/appointments';
 import { sendEmailOnce, MailDeps, SendEmailResult } from './mail';
 import { withoutErasedRecipients, SuppressedEmail } from './privacy';
 import type { PrivacyStore } from '../infra/stores/privacy';
 
 /** Every template an activity can render; workflows name one and pass its data. */
-const templates = { ...contactTemplates, ...missedCallTemplates, ...complaintTemplates } as const;
+const templates = { ...contactTemplates, ...missedCallTemplates, ...complaintTemplates, ...appointmentTemplates } as const;
 
 export type TemplateName = keyof typeof templates;
 export type TemplateData<T extends TemplateName> = Parameters<(typeof templates)[T]>[0];

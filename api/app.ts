@@ -33,6 +33,7 @@ import { privacyRouter } from './routes/privacy';
 import { auditRouter } from './routes/audit';
 import { codecRouter } from './routes/codec';
 import { emailsRouter } from './routes/emails';
+import { appointmentsRouter } from './routes/appointments';
 
 export interface AppDeps {
   db: Db;
@@ -144,6 +145,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   api.use(auditRouter(deps));
   api.use(emailsRouter(deps));
   app.use('/api/v1/codec', codecRouter(deps));
+  api.use(appointmentsRouter(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

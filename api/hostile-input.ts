@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { MemoryStore } from 'express-rate-limit';
 import { Problem, sendProblem } from './errors';
 
 /** C0 and C1 control characters except tab, LF and CR. */
@@ -67,19 +67,22 @@ export function refuseBadPath(maxUrlLength: number): RequestHandler {
 
 /** More than 20 failed authentications a minute from one address: 429 with Retry-After. */
 export function failedAuthLimiter(limit = 20, windowMs = 60_000): RequestHandler {
-  return rateLimit({
-    windowMs,
-    limit,
-    // Only refused keys count: a busy integrator with a valid key is never limited.
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    // Its warnings go to the console with request details; the behaviour is covered by tests.
-    validate: false,
-    handler: (_req, res, _next, options) => {
-      if (!res.getHeader('Retry-After')) res.setHeader('Retry-After', String(Math.ceil(options.windowMs / 1000)));
+  // Counts only refused keys, when the answer is known: counting every request and forgetting the
+  // good ones afterwards (the library's skipSuccessfulRequests) limits a burst of valid requests.
+  const failures = new MemoryStore();
+  failures.init({ windowMs } as Parameters<MemoryStore['init']>[0]);
+  return async (req, res, next) => {
+    const key = req.ip ?? 'unknown';
+    const seen = await failures.get(key);
+    if (seen && seen.totalHits >= limit) {
+      const waitMs = seen.resetTime ? seen.resetTime.getTime() - Date.now() : windowMs;
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
       sendProblem(res, new Problem(429, 'Too Many Requests', 'Too many failed authentications from this address; retry later'));
-    },
-  });
+      return;
+    }
+    res.once('finish', () => {
+      if (res.statusCode === 401) void failures.increment(key);
+    });
+    next();
+  };
 }

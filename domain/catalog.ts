@@ -66,6 +66,45 @@ export const slaSchema = z.object({
   firstLevelResolvedPctTarget: z.number().min(0).max(100).default(75),
 });
 
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+/** A kind of application citizens book a slot for, taken only inside its open period. */
+export const applicationTypeSchema = z.object({
+  code: z.string().regex(/^[A-Z0-9][A-Z0-9_-]*$/, 'application type codes are upper case letters, digits, - and _'),
+  name: z.string().min(1),
+  /** First and last local day appointments of this type may fall on (inclusive). */
+  openFrom: isoDay,
+  openTo: isoDay,
+  /** What the IVR tells callers while the type is open ("gestione avvisi"). */
+  notice: z.string().min(1),
+  documents: z.array(z.string().min(1)).default([]),
+  /** Agendas (office codes) that take this type; all of the service's agendas when absent. */
+  offices: z.array(z.string()).optional(),
+});
+
+/** An office's electronic agenda: desk hours cut into slots, several desks serving in parallel. */
+export const agendaSchema = z.object({
+  office: z.string(),
+  location: z.string().min(1),
+  address: z.string().min(1),
+  weekly: z.array(z.object({ days: z.array(weekday).min(1), from: clockTime, to: clockTime })).min(1),
+  slotMinutes: z.number().int().min(5).max(240),
+  desks: z.number().int().min(1).max(50),
+  /** One-off closures of this agenda (the whole day, or from/to on that day). */
+  closures: z.array(z.object({ date: isoDay, from: clockTime.optional(), to: clockTime.optional(), reason: z.string().optional() })).default([]),
+});
+
+export const appointmentsSchema = z.object({
+  applicationTypes: z.array(applicationTypeSchema).min(1),
+  agendas: z.array(agendaSchema).min(1),
+  /** Local hour of the reminder on the business day before the appointment. */
+  reminderAt: clockTime.default('09:00'),
+  /** Instead, a plain lead before the slot (e.g. PT30S to try reminders fast, like SLA durations of seconds). */
+  reminderLead: isoDuration.optional(),
+  /** Local hour the office receives the day's list. */
+  dailyListAt: clockTime.default('07:30'),
+});
+
 export const serviceSchema = z
   .object({
     code: z.string().regex(/^[A-Z0-9][A-Z0-9_-]*$/, 'service codes are upper case letters, digits, - and _'),
@@ -83,6 +122,7 @@ export const serviceSchema = z
     jobTypes: z.array(z.string().min(1)).default([]),
     sla: slaSchema.default(slaSchema.parse({})),
     messages: z.object({ welcome: z.string().optional(), outOfHours: z.string().optional() }).default({}),
+    appointments: appointmentsSchema.optional(),
   })
   .superRefine((s, ctx) => {
     const offices = new Set(s.offices.map((o) => o.code));
@@ -92,6 +132,21 @@ export const serviceSchema = z
     });
     s.ivrMenu.forEach((o, i) => {
       if (o.office && !offices.has(o.office)) ctx.addIssue({ code: 'custom', path: ['ivrMenu', i, 'office'], message: `unknown office ${o.office}` });
+    });
+    const agendas = new Set<string>();
+    s.appointments?.agendas.forEach((a, i) => {
+      if (!offices.has(a.office)) ctx.addIssue({ code: 'custom', path: ['appointments', 'agendas', i, 'office'], message: `unknown office ${a.office}` });
+      if (agendas.has(a.office)) ctx.addIssue({ code: 'custom', path: ['appointments', 'agendas', i, 'office'], message: `a second agenda for office ${a.office}` });
+      agendas.add(a.office);
+      a.weekly.forEach((w, j) => {
+        if (w.to <= w.from) ctx.addIssue({ code: 'custom', path: ['appointments', 'agendas', i, 'weekly', j, 'to'], message: 'desk hours must end after they start' });
+      });
+    });
+    s.appointments?.applicationTypes.forEach((t, i) => {
+      if (t.openTo < t.openFrom) ctx.addIssue({ code: 'custom', path: ['appointments', 'applicationTypes', i, 'openTo'], message: 'the open period ends before it starts' });
+      t.offices?.forEach((o, j) => {
+        if (!agendas.has(o)) ctx.addIssue({ code: 'custom', path: ['appointments', 'applicationTypes', i, 'offices', j], message: `no agenda for office ${o}` });
+      });
     });
   });
 
@@ -123,6 +178,9 @@ export type IvrOption = z.infer<typeof ivrOptionSchema>;
 export type ServiceSla = z.infer<typeof slaSchema>;
 export type Service = z.infer<typeof serviceSchema>;
 export type Catalog = z.infer<typeof catalogSchema>;
+export type ApplicationType = z.infer<typeof applicationTypeSchema>;
+export type Agenda = z.infer<typeof agendaSchema>;
+export type AppointmentSettings = z.infer<typeof appointmentsSchema>;
 
 export class CatalogError extends Error {
   constructor(

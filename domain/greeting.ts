@@ -1,5 +1,6 @@
 import type { Service } from './catalog';
 import { businessCalendar } from './business-calendar';
+import { openNotices } from './appointments';
 
 const DAY_NAMES: Record<string, string> = { mon: 'lunedì', tue: 'martedì', wed: 'mercoledì', thu: 'giovedì', fri: 'venerdì', sat: 'sabato', sun: 'domenica' };
 const ORDER = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -27,6 +28,8 @@ export interface Greeting {
   text: string;
   window: string;
   nextOpening: string | null;
+  /** Application types taken now, announced on the appointment line (empty without appointments). */
+  notices: { applicationType: string; text: string }[];
 }
 
 /** What the IVR says at instant `t`: the welcome, or the out-of-hours message with the window and the next opening. */
@@ -35,7 +38,7 @@ export function greetingAt(service: Service, t: number): Greeting {
   const open = calendar.isOpen(t);
   const window = describeWindow(service);
   if (open) {
-    return { service: service.code, open, message: 'welcome', text: service.messages.welcome ?? `Benvenuti nel servizio ${service.name}.`, window, nextOpening: null };
+    return { service: service.code, open, message: 'welcome', text: service.messages.welcome ?? `Benvenuti nel servizio ${service.name}.`, window, nextOpening: null, notices: openNotices(service, t) };
   }
   const next = calendar.nextOpening(t);
   const when = new Intl.DateTimeFormat('it-IT', { timeZone: service.calendar.zone, weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(new Date(next));
@@ -50,5 +53,6 @@ export function greetingAt(service: Service, t: number): Greeting {
     text: `${base} Riapriremo ${when}.`,
     window,
     nextOpening: new Date(next).toISOString(),
+    notices: openNotices(service, t),
   };
 }

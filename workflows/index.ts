@@ -6,3 +6,5 @@ export { escalationWorkflow } from './escalation';
 export { complaintWorkflow } from './complaint';
 export { missedCallWorkflow } from './missed-call';
 export { retentionWorkflow } from './retention';
+export { appointmentWorkflow } from './appointment';
+export { appointmentDailyListWorkflow } from './appointment-daily-list';

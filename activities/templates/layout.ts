@@ -4,6 +4,8 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
+  /** Files sent with the email (an .ics calendar entry). */
+  attachments?: { filename: string; contentType?: string; contentBase64: string }[];
 }
 
 export function escapeHtml(s: string): string {

@@ -2,6 +2,8 @@ import type { ContactRecord, EscalationView, MissedCallView } from '../../domain
 import { contactToRow, escalationToRow } from './contacts';
 import { missedCallToRow } from './missed-calls';
 import { ComplaintProjection, InquiryProjection, complaintToRow, inquiryToRow } from './complaints';
+import type { AppointmentView } from '../../domain/appointments';
+import { appointmentToRow } from './appointments';
 
 /**
  * Every read model a workflow projects into PostgreSQL: the workflow hands over its view, the
@@ -14,6 +16,7 @@ export const projections = {
   missed_call: { table: 'missed_calls', toRow: missedCallToRow },
   complaint: { table: 'complaints', toRow: complaintToRow },
   inquiry: { table: 'inquiries', toRow: inquiryToRow },
+  appointment: { table: 'appointments', toRow: appointmentToRow },
 } as const;
 
 /** A view handed over by a workflow, tagged with its entity. */
@@ -22,7 +25,8 @@ export type Projection =
   | { entity: 'escalation'; view: EscalationView }
   | { entity: 'missed_call'; view: MissedCallView }
   | { entity: 'complaint'; view: ComplaintProjection }
-  | { entity: 'inquiry'; view: InquiryProjection };
+  | { entity: 'inquiry'; view: InquiryProjection }
+  | { entity: 'appointment'; view: AppointmentView };
 
 /** The table and row (snake_case columns) of a projection written at `at` (epoch ms). */
 export function projectionRow(p: Projection, at: number): { table: string; row: Record<string, unknown> } {

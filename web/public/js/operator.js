@@ -1,6 +1,7 @@
 // The operators' work: the triage queue, a new contact, the renewals database.
 import { api, h, act, formDialog, fieldControl, validateForm, formValues, compact, table, button, badge, fmtDateTime, fmtSince, plural, showMessage, explain, loadList } from './ui.js';
 import { callerLines } from './office.js';
+import { bookFromContactButton } from './appointments.js';
 
 const CHANNELS = [
   ['phone', 'Telefono'],
@@ -75,6 +76,7 @@ function triageActions(c, ctx, refresh) {
       );
       if (v) await post('missed-call', compact({ ...v, alsoNotifyReferent: v.alsoNotifyReferent || undefined }), `Modulo di mancata risposta inviato a ${ctx.officeName(v.office)}.`);
     }),
+    bookFromContactButton(c, ctx),
   );
 }
 
