@@ -27,6 +27,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { generatePayloadKeyText } from '../infra/codec';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { startSmtpSink } from '../infra/smtp-sink';
@@ -274,6 +275,8 @@ async function main(): Promise<void> {
       SMTP_URL: smtp.url,
       PORT: String(portBase),
       HOST: '127.0.0.1',
+      // Worker and API refuse to run without a payload key: a key of this run's own.
+      TEMPORAL_PAYLOAD_KEY: process.env.TEMPORAL_PAYLOAD_KEY ?? generatePayloadKeyText('bench'),
     };
     const roots = new Map<string, number>([['temporal', temporal.process.pid!]]);
     const pgPid = [...readProcs()].find(([pid, p]) => p.ppid === process.pid && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres')?.[0];
