@@ -124,7 +124,9 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use('/vendor/chart.js', express.static(path.dirname(require.resolve('chart.js'))));
 
   const api = express.Router();
-  api.use(failedAuthLimiter());
+  // One count of refused keys per address for /api/v1 and the codec endpoint mounted beside it.
+  const authLimiter = failedAuthLimiter();
+  api.use(authLimiter);
   api.use(authenticate(deps.stores.apiKeys));
   api.use(auditTrail(deps));
   api.use(meRouter());
@@ -144,8 +146,9 @@ export function createApp(appDeps: AppDeps): express.Express {
   api.use(privacyRouter(deps));
   api.use(auditRouter(deps));
   api.use(emailsRouter(deps));
-  app.use('/api/v1/codec', codecRouter(deps));
   api.use(appointmentsRouter(deps));
+  // Before /api/v1's router: the browser's CORS preflight to the codec carries no key.
+  app.use('/api/v1/codec', authLimiter, codecRouter(deps));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

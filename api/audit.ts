@@ -61,11 +61,7 @@ export function auditTrail(deps: { db: Db }): RequestHandler {
   const audit = createAuditStore(deps.db);
   return (req, res, next) => {
     const segments = req.path.split('/').filter(Boolean);
-    // A renewals export file is a list of citizens: audited when asked for, as it streams.
-    if (req.method === 'GET' && segments[0] === 'exports' && segments[3] === 'files') {
-      audit.record(auditEntries(req, 'read', [['renewals_export', `${segments[2]}/${segments[4]}`]])).then(() => next(), next);
-      return;
-    }
+    // (A renewals export file, a list of citizens, is audited by its route once it is found.)
     const entityType = AUDITED_RESOURCES[segments[0] ?? ''];
     if (!entityType) return next();
     const action: AuditAction = req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'change';

@@ -8,10 +8,9 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import type { AppDeps } from '../app';
+import type { RouterDeps } from '../app';
 import { authenticate, requireRole } from '../auth';
 import { Problem, parseOr400 } from '../errors';
-import { createApiKeyStore } from '../../infra/stores/api-keys';
 
 /** Payloads per request: a long history is sent by the UI in pieces well below this. */
 const MAX_PAYLOADS = 10_000;
@@ -57,19 +56,19 @@ function cors(allowedOrigin: string): RequestHandler {
   };
 }
 
-export function codecRouter(deps: Pick<AppDeps, 'db' | 'temporal' | 'codecCorsOrigin'>): Router {
+export function codecRouter(deps: Pick<RouterDeps, 'stores' | 'temporal' | 'codecCorsOrigin'>): Router {
   // The codecs of the API's own Temporal client: the same keys the worker uses.
-  const codecs: readonly PayloadCodec[] = deps.temporal.options.loadedDataConverter.payloadCodecs;
+  const codecs = (): readonly PayloadCodec[] => deps.temporal.options.loadedDataConverter.payloadCodecs;
   const router = Router();
   if (deps.codecCorsOrigin) router.use(cors(deps.codecCorsOrigin));
-  router.use(authenticate(createApiKeyStore(deps.db)), requireRole('supervisor'));
+  router.use(authenticate(deps.stores.apiKeys), requireRole('supervisor'));
 
   const handle = (direction: 'encode' | 'decode'): RequestHandler => async (req, res) => {
     const body = parseOr400(bodySchema, req.body ?? {});
     let payloads = body.payloads.map(fromJson);
     try {
-      if (direction === 'encode') for (const codec of codecs) payloads = await codec.encode(payloads);
-      else for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
+      if (direction === 'encode') for (const codec of codecs()) payloads = await codec.encode(payloads);
+      else for (const codec of [...codecs()].reverse()) payloads = await codec.decode(payloads);
     } catch (err) {
       // An unknown key id or a payload altered in transit; the message names neither key nor data.
       throw new Problem(400, 'Bad Request', `payloads: cannot ${direction}: ${(err as Error).message}`, [{ field: 'payloads', message: `cannot ${direction}` }]);

@@ -4,6 +4,8 @@ import type { RouterDeps } from '../app';
 import { actorOf, requireRole } from '../auth';
 import { Problem, invalidField, notFound, parseOr400 } from '../errors';
 import { paginationSchema } from '../pagination';
+import { auditEntries } from '../audit';
+import { createAuditStore } from '../../infra/stores/audit';
 import { businessCalendar } from '../../domain/business-calendar';
 import { isIsoDate, localDateOf, renewalsServiceOf } from '../../domain/renewals';
 import { buildCentreFiles, exportWorkDir, fileNameOf } from '../../reports/renewals-export-files';
@@ -21,6 +23,7 @@ const PROGRESS_TIMEOUT_MS = 2000;
 /** The renewals export history, and a scheduler's run or re-run (backfill) of one day. */
 export function exportsRouter(deps: RouterDeps): Router {
   const router = Router();
+  const audit = createAuditStore(deps.db);
   const who = requireRole('scheduler', 'supervisor');
   const service = () => {
     const s = renewalsServiceOf(deps.catalog);
@@ -107,6 +110,8 @@ export function exportsRouter(deps: RouterDeps): Router {
     const s = service();
     const c = s.jobCentres.find((x) => x.code === centre);
     if (!c) throw notFound(`No job centre ${centre}`);
+    // A list of citizens: who downloads it is audited before it streams (a refused request writes nothing).
+    await audit.record(auditEntries(req, 'read', [['renewals_export', `${date}/${req.params.file as string}`]]));
     const work = exportWorkDir();
     try {
       const files = await buildCentreFiles(deps.db, { date, zone: s.calendar.zone, start: row.periodStart.getTime(), end: row.periodEnd.getTime(), centre }, { dir: work.dir });

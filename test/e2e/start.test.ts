@@ -131,7 +131,8 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
   expect(metrics).toMatch(/^temporal_\w+/m);
 
   // A second API on the same port: a clear error and the configuration exit code, not a loop.
-  const rival = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'api', 'server.ts')], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const rivalEnv = { ...env, TEMPORAL_PAYLOAD_KEY: readFileSync(path.join(dataDir, 'temporal-payload.key'), 'utf8').trim() };
+  const rival = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'api', 'server.ts')], { env: rivalEnv, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let rivalErr = '';
   rival.stderr!.on('data', (d) => (rivalErr += d));
   expect(await exitOf(rival)).toBe(78);
