@@ -57,7 +57,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'The transition is not possible in the current state',
   413: 'The body is too large',
   415: 'The body is not JSON',
-  422: 'The Idempotency-Key was used with another body',
+  422: 'Well-formed but not acceptable here (e.g. the Idempotency-Key used with another body, or nothing to compute)',
   429: 'Too many failed authentication attempts',
   503: 'A dependency (database, Temporal) is unavailable',
 };

@@ -20,6 +20,12 @@ import { reportsPaths } from './routes/reports';
 import { complaintsPaths } from './routes/complaints';
 import { inquiriesPaths } from './routes/inquiries';
 import { complaintReportsPaths } from './routes/complaint-reports';
+import { workforcePaths } from './routes/workforce';
+import { privacyPaths } from './routes/privacy';
+import { auditPaths } from './routes/audit';
+import { codecPaths } from './routes/codec';
+import { emailsPaths } from './routes/emails';
+import { appointmentsPaths } from './routes/appointments';
 import { healthPaths } from './routes/health';
 import { API_PREFIX } from './api-prefix';
 
@@ -64,6 +70,12 @@ export function buildOpenApiDocument(catalog: ServiceCatalog): JsonObject {
     ...complaintsPaths,
     ...inquiriesPaths,
     ...complaintReportsPaths,
+    ...workforcePaths,
+    ...privacyPaths,
+    ...auditPaths,
+    ...emailsPaths,
+    ...codecPaths,
+    ...appointmentsPaths,
   };
   const paths = Object.fromEntries(Object.entries(apiPaths).map(([p, item]) => [`${API_PREFIX}${p}`, item]));
   const document = createDocument({

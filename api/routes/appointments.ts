@@ -21,6 +21,7 @@ import {
   registerAppointmentUpdate,
   rescheduleAppointmentUpdate,
 } from '../../workflows/appointment.contract';
+import { idPath, operation, type ApiPaths } from '../openapi-kit';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const code = text(50);
@@ -255,3 +256,34 @@ export function appointmentsRouter(deps: AppDeps): Router {
 
   return router;
 }
+
+/** Example dates relative to now, so the examples never go stale. */
+const dayIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const startIn = (days: number) => `${dayIn(days)}T09:00:00+01:00`;
+const byId = { tag: 'appointments', path: idPath, errors: [404, 409] } as const;
+const notBooked = { path: { id: 'no-such-appointment' } };
+/** OpenAPI description of the routes above. */
+export const appointmentsPaths: ApiPaths = {
+  '/appointments/slots': {
+    get: operation({ tag: 'appointments', summary: 'Free slots of an application type between two days (at most 92), at one office or all its agendas', roles: ['operator', 'integrator', 'office', 'supervisor'], query: slotsQuerySchema, ok: { 200: 'The free slots, by start and office' }, example: { query: { service: 'APIAE', applicationType: 'ENERGIA-RISPARMIO', office: 'APIAE-ENERGIA', from: dayIn(7), to: dayIn(13) }, as: { role: 'operator' }, status: 200 } }),
+  },
+  '/appointments': {
+    post: operation({ tag: 'appointments', summary: 'Book a free slot (Idempotency-Key honoured); 409 when every desk is taken, 422 when the slot cannot be booked (past, closed day, no such slot, type not open or not at that office)', roles: ['operator', 'integrator'], body: bookSchema, ok: { 201: 'The appointment', 200: 'Replayed for the same Idempotency-Key' }, errors: [409, 422], example: { body: { service: 'APIAE', applicationType: 'AMIANTO', office: 'APIAE-ENERGIA', start: startIn(14), citizen: { surname: 'Verdi', name: 'Anna', taxCode: 'VRDNNA80A41L378X', phone: '+39 0461 000000', email: 'anna.verdi@example.org' }, note: 'Porta i preventivi' }, as: { role: 'operator' }, status: 422 } }),
+    get: operation({ tag: 'appointments', summary: 'Appointments by office, day (date) or days (from, to) and status; an office key sees its own', roles: ['office', 'operator', 'supervisor'], query: listSchema, ok: { 200: 'The appointments' }, example: { query: { office: 'APIAE-ENERGIA', from: dayIn(0), to: dayIn(30), status: 'booked' }, as: { role: 'supervisor' }, status: 200 } }),
+  },
+  '/appointments/{id}': {
+    get: operation({ ...byId, errors: [404], summary: 'An appointment', roles: ['office', 'operator', 'supervisor'], ok: { 200: 'The appointment' }, example: { ...notBooked, as: { role: 'supervisor' }, status: 404 } }),
+  },
+  '/appointments/{id}/cancel': {
+    post: operation({ ...byId, summary: 'Cancel an appointment (its desk is freed)', roles: ['operator', 'integrator', 'office'], body: cancelSchema, ok: { 200: 'The appointment' }, example: { ...notBooked, body: { reason: 'Il cittadino non può venire' }, as: { role: 'operator' }, status: 404 } }),
+  },
+  '/appointments/{id}/reschedule': {
+    post: operation({ ...byId, errors: [404, 409, 422], summary: 'Move an appointment to another free slot; 422 when the slot cannot be booked', roles: ['operator', 'integrator', 'office'], body: rescheduleSchema, ok: { 200: 'The appointment' }, example: { ...notBooked, body: { start: startIn(21) }, as: { role: 'operator' }, status: 404 } }),
+  },
+  '/appointments/{id}/outcome': {
+    post: operation({ ...byId, summary: 'Record what happened at the desk', roles: ['office', 'supervisor'], body: outcomeSchema, ok: { 200: 'The appointment' }, example: { ...notBooked, body: { outcome: 'attended' }, as: { role: 'supervisor' }, status: 404 } }),
+  },
+  '/reports/appointments': {
+    get: operation({ tag: 'reports', summary: 'The month’s appointments by office: desk-slots offered, booked, cancelled, attended, no-shows, fill rate and lead time; an office key sees its own', roles: ['supervisor', 'office'], query: reportSchema, ok: { 200: 'The report' }, example: { query: { month: '2026-03', office: 'APIAE-ENERGIA' }, as: { role: 'supervisor' }, status: 200 } }),
+  },
+};

@@ -8,6 +8,7 @@ import { AUDITED_ENTITY_TYPES } from '../audit';
 import { createAuditStore } from '../../infra/stores/audit';
 import { createPrivacyStore } from '../../infra/stores/privacy';
 import type { SubjectKind } from '../../domain/privacy';
+import { operation, type ApiPaths } from '../openapi-kit';
 
 const auditQuerySchema = paginationSchema
   .extend({
@@ -37,3 +38,10 @@ export function auditRouter(deps: AppDeps): Router {
 
   return router;
 }
+
+/** OpenAPI description of the routes above. */
+export const auditPaths: ApiPaths = {
+  '/audit': {
+    get: operation({ tag: 'audit', summary: 'Who read or changed a record (for entity=person, id is the person’s email, phone or tax code), newest first', roles: ['admin'], query: auditQuerySchema, ok: { 200: 'The audit entries' }, example: { query: { entity: 'person', id: 'giulia.bianchi@example.org', limit: '20' }, as: { role: 'admin' }, status: 200 } }),
+  },
+};

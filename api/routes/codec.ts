@@ -11,6 +11,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { RouterDeps } from '../app';
 import { authenticate, requireRole } from '../auth';
 import { Problem, parseOr400 } from '../errors';
+import { operation, type ApiPaths } from '../openapi-kit';
 
 /** Payloads per request: a long history is sent by the UI in pieces well below this. */
 const MAX_PAYLOADS = 10_000;
@@ -79,3 +80,15 @@ export function codecRouter(deps: Pick<RouterDeps, 'stores' | 'temporal' | 'code
   router.post('/decode', handle('decode'));
   return router;
 }
+
+/** A `json/plain` payload holding `"ciao"`: encoded, it comes back encrypted; decoded, unchanged (not encrypted). */
+const plainPayload = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"ciao"').toString('base64') };
+/** OpenAPI description of the routes above (mounted at /api/v1/codec). */
+export const codecPaths: ApiPaths = {
+  '/codec/encode': {
+    post: operation({ tag: 'codec', summary: 'Temporal remote codec: encrypt payloads (base64 metadata and data)', roles: ['supervisor'], body: bodySchema, ok: { 200: 'The encrypted payloads' }, example: { body: { payloads: [plainPayload] }, as: { role: 'supervisor' }, status: 200 } }),
+  },
+  '/codec/decode': {
+    post: operation({ tag: 'codec', summary: 'Temporal remote codec: decrypt payloads (base64 metadata and data; payloads not encrypted pass through)', roles: ['supervisor'], body: bodySchema, ok: { 200: 'The payloads in clear' }, example: { body: { payloads: [plainPayload] }, as: { role: 'supervisor' }, status: 200 } }),
+  },
+};

@@ -7,6 +7,7 @@ import { auditEntries } from '../audit';
 import { createAuditStore } from '../../infra/stores/audit';
 import { createPrivacyStore } from '../../infra/stores/privacy';
 import { SUBJECT_KINDS, SubjectKind } from '../../domain/privacy';
+import { operation, type ApiPaths } from '../openapi-kit';
 
 /** Exactly one of email, phone or tax code names the person. */
 const subjectSchema = z
@@ -56,3 +57,13 @@ export function privacyRouter(deps: AppDeps): Router {
 
   return router;
 }
+
+/** OpenAPI description of the routes above. */
+export const privacyPaths: ApiPaths = {
+  '/privacy/erasure': {
+    post: operation({ tag: 'privacy', summary: 'Erase a person’s personal data everywhere (exactly one of email, phone, taxCode); audited', roles: ['admin'], body: subjectSchema, ok: { 200: 'What was erased, by kind of record' }, example: { body: { email: 'giulia.bianchi@example.org' }, as: { role: 'admin' }, status: 200 } }),
+  },
+  '/privacy/export': {
+    get: operation({ tag: 'privacy', summary: 'Everything held about a person (exactly one of email, phone, taxCode); audited', roles: ['admin'], query: subjectSchema, ok: { 200: 'The person’s records, by kind' }, example: { query: { email: 'giulia.bianchi@example.org' }, as: { role: 'admin' }, status: 200 } }),
+  },
+};

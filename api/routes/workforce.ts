@@ -10,6 +10,7 @@ import { MONTH_PATTERN } from '../../domain/sla';
 import { intervalsCsv, intervalsXlsx, slaIntervalsReport } from '../../reports/sla-intervals';
 import { periodBounds, staffingReport } from '../../reports/staffing-report';
 import { WhatIfRefusal, findOverlap, whatIfReport } from '../../reports/what-if-report';
+import { operation, type ApiPaths } from '../openapi-kit';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** The longest staffing period: a year of calls is plenty to see a weekly pattern. */
@@ -147,3 +148,17 @@ export function workforceRouter(deps: AppDeps): Router {
 
   return router;
 }
+
+const asSupervisor = { role: 'supervisor' } as const;
+/** OpenAPI description of the routes above. */
+export const workforcePaths: ApiPaths = {
+  '/reports/sla/intervals': {
+    get: operation({ tag: 'reports', summary: 'A service’s month by half hour (calls, answer time, abandoned); CSV or XLSX by Accept or ?format=', roles: ['supervisor'], query: intervalsQuerySchema, ok: { 200: 'The report' }, alsoProduces: ['text/csv', XLSX_TYPE], example: { query: { month: '2026-03', service: 'ADL' }, as: asSupervisor, status: 200 } }),
+  },
+  '/reports/staffing': {
+    get: operation({ tag: 'reports', summary: `Agents needed by weekday and half hour (Erlang C) from a period of at most ${MAX_PERIOD_DAYS} days of calls; 422 when the period has no calls`, roles: ['supervisor'], query: staffingQuerySchema, ok: { 200: 'The staffing report' }, errors: [422], example: { query: { service: 'MCTC', from: '2026-01', to: '2026-01', answerTimeTargetSec: '60', shrinkage: '0.3' }, as: asSupervisor, status: 422 } }),
+  },
+  '/reports/what-if': {
+    post: operation({ tag: 'reports', summary: 'Replays a month’s calls against a staffing plan (simulated answer time and abandoned); 422 when the month has no answered calls', roles: ['supervisor'], body: whatIfSchema, ok: { 200: 'The simulated month beside the recorded one' }, errors: [422], example: { body: { service: 'MCTC', month: '2026-01', staffing: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '13:00', agents: 4 }, { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '13:00', to: '17:00', agents: 2 }], seed: 1 }, as: asSupervisor, status: 422 } }),
+  },
+};
