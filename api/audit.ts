@@ -18,6 +18,7 @@ export const AUDITED_RESOURCES: Record<string, string> = {
   complaints: 'complaint',
   inquiries: 'inquiry',
   renewals: 'renewal',
+  appointments: 'appointment',
 };
 /** Nested lists of records inside an answer. */
 const NESTED: Record<string, string> = { escalations: 'escalation', inquiries: 'inquiry', missedCalls: 'missed_call', missedCall: 'missed_call', escalation: 'escalation' };

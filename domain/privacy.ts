@@ -4,7 +4,7 @@
  */
 
 /** Kinds of record a retention duration applies to (RETENTION_DAYS_<KIND>). */
-export const RETENTION_KINDS = ['contacts', 'escalations', 'missedCalls', 'complaints', 'inquiries', 'renewals', 'sentEmails', 'audit'] as const;
+export const RETENTION_KINDS = ['contacts', 'escalations', 'missedCalls', 'complaints', 'inquiries', 'renewals', 'appointments', 'sentEmails', 'audit'] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 /** Days a closed record of each kind is kept before it is anonymised (audit rows: deleted). */
 export type RetentionDays = Record<RetentionKind, number>;
@@ -67,7 +67,7 @@ export function addIdentifier(ids: SubjectIdentifiers, kind: SubjectKind, value:
 const KEPT_KEYS = new Set([
   'id', 'seq', 'action', 'status', 'kind', 'channel', 'service', 'subService', 'office', 'fromOffice', 'toOffice',
   'category', 'outcome', 'resolution', 'deadline', 'origin', 'clock', 'term', 'role', 'structure', 'jobType',
-  'jobCentre', 'ivrCode', 'rings', 'internalNumber', 'breached', 'version', 'attempt', 'reasonCode',
+  'jobCentre', 'ivrCode', 'rings', 'internalNumber', 'breached', 'version', 'attempt', 'reasonCode', 'applicationType', 'start',
 ]);
 const keptKey = (key: string) => KEPT_KEYS.has(key) || /(At|Id|Ms|Sec|Count)$/.test(key);
 

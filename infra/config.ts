@@ -88,6 +88,7 @@ const configSchema = z.object({
   RETENTION_DAYS_COMPLAINTS: retentionDays(1825),
   RETENTION_DAYS_INQUIRIES: retentionDays(1825),
   RETENTION_DAYS_RENEWALS: retentionDays(365),
+  RETENTION_DAYS_APPOINTMENTS: retentionDays(365),
   RETENTION_DAYS_SENT_EMAILS: retentionDays(365),
   RETENTION_DAYS_AUDIT: retentionDays(1825),
   /** /readyz counts a worker as polling when its last poll is at most this many seconds old. */

@@ -31,6 +31,7 @@ export function retentionDaysOf(config: Config): RetentionDays {
     complaints: config.RETENTION_DAYS_COMPLAINTS,
     inquiries: config.RETENTION_DAYS_INQUIRIES,
     renewals: config.RETENTION_DAYS_RENEWALS,
+    appointments: config.RETENTION_DAYS_APPOINTMENTS,
     sentEmails: config.RETENTION_DAYS_SENT_EMAILS,
     audit: config.RETENTION_DAYS_AUDIT,
   };

@@ -1,6 +1,6 @@
 /**
  * The retention workflow's contract (pure: imported by the workflow, its activities and tests).
- * Kinds: contacts, escalations, missedCalls, complaints, inquiries, renewals, sentEmails, audit.
+ * Kinds: contacts, escalations, missedCalls, complaints, inquiries, renewals, appointments, sentEmails, audit.
  */
 import { RETENTION_KINDS, type RetentionDays, type RetentionKind } from '../domain/privacy';
 

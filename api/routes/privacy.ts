@@ -5,7 +5,7 @@ import { requireRole } from '../auth';
 import { Problem, parseOr400 } from '../errors';
 import { auditEntries } from '../audit';
 import { createAuditStore } from '../../infra/stores/audit';
-import { createPrivacyStore } from '../../infra/stores/privacy';
+import { PERSONAL_KINDS, createPrivacyStore } from '../../infra/stores/privacy';
 import { SUBJECT_KINDS, SubjectKind } from '../../domain/privacy';
 import { operation, type ApiPaths } from '../openapi-kit';
 
@@ -49,7 +49,7 @@ export function privacyRouter(deps: AppDeps): Router {
     const subject = subjectOf(req.query);
     const data = await privacy.export(subject);
     const records: [string, string][] = [['person', await privacy.subjectHash(subject.kind, subject.value)]];
-    const entityOf: Record<string, string> = { contacts: 'contact', escalations: 'escalation', missedCalls: 'missed_call', complaints: 'complaint', inquiries: 'inquiry', renewals: 'renewal' };
+    const entityOf: Record<string, string> = Object.fromEntries(PERSONAL_KINDS.map((k) => [k.kind, k.entityType]));
     for (const [kind, ids] of Object.entries(data.recordIds)) for (const id of ids) records.push([entityOf[kind] ?? kind, id]);
     await audit.record(auditEntries(req, 'export', records));
     res.json({ subject: { kind: data.subject.kind }, exportedAt: new Date().toISOString(), ...data.records });

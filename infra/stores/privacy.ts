@@ -114,6 +114,17 @@ export const PERSONAL_KINDS: PersonalKind[] = [
     closedAt: 'cancelled_at',
     closedWhere: `status = 'cancelled'`,
   },
+  {
+    // Office, times, status, application type and service stay: the appointments report counts them.
+    kind: 'appointments',
+    table: 'appointments',
+    entityType: 'appointment',
+    text: ['note', 'outcome_note', 'cancel_reason'],
+    nullify: [],
+    json: ['citizen'],
+    closedAt: 'coalesce(closed_at, updated_at)',
+    closedWhere: `status in ('attended', 'no_show', 'incomplete', 'cancelled')`,
+  },
 ];
 
 const kindByEntity = new Map(PERSONAL_KINDS.map((k) => [k.entityType, k]));
@@ -134,6 +145,7 @@ const NOT_PERSONAL_TABLES = new Set([
   'complaint_reference_counters',
   'renewals_export_runs',
   'renewals_export_deliveries',
+  'appointment_seats',
 ]);
 
 export type RecordIds = Record<string, string[]>;
@@ -303,6 +315,18 @@ export function createPrivacyStore(db: Db): PrivacyStore {
         found.missedCalls.add(m.id);
         note('email', m.callback_email);
         note('phone', m.callback_phone);
+      }
+      const appointments = (await q.raw(
+        `select id, citizen from appointments
+          where lower(citizen->>'email') = any(?::text[]) or (citizen->>'phone' is not null and ${sqlNormalizedPhone(`citizen->>'phone'`)} = any(?::text[]))
+             or upper(citizen->>'taxCode') = any(?::text[]) or contact_id = any(?::text[])`,
+        [emails, phones, taxCodes, contactIds],
+      )).rows as { id: string; citizen: Record<string, unknown> }[];
+      for (const a of appointments) {
+        found.appointments.add(a.id);
+        note('email', a.citizen.email);
+        note('phone', a.citizen.phone);
+        note('taxCode', a.citizen.taxCode);
       }
       for (const e of (await q('escalations').whereIn('contact_id', contactIds).select('id')) as { id: string }[]) found.escalations.add(e.id);
       for (const i of (await q('inquiries').whereIn('complaint_id', [...found.complaints]).select('id')) as { id: string }[]) found.inquiries.add(i.id);

@@ -1,8 +1,8 @@
 /**
  * The data subject's rights on the real stack (PostgreSQL, Temporal dev server, SMTP sink): a
- * citizen's contacts, escalation, missed call, complaint and renewal are created through the API and
+ * citizen's contacts, escalation, missed call, complaint, renewal and appointment are created through the API and
  * their workflows run; the export gives all of it; the erasure leaves nothing of the person in any
- * table or export file, the month's SLA and CRM figures unchanged, and running workflows can neither
+ * table or export file, the month's SLA, CRM and appointments figures unchanged, and running workflows can neither
  * write the person back nor email them. Reads and changes are audited in PostgreSQL.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -128,9 +128,11 @@ describe('refusals', () => {
 });
 
 describe('a citizen through every lifecycle, exported, then erased', () => {
-  const ids = {} as Record<'answered' | 'written' | 'escalated' | 'missedContact' | 'missedCall' | 'escalation' | 'complaint' | 'renewal' | 'otherContact', string>;
+  const ids = {} as Record<'answered' | 'written' | 'escalated' | 'missedContact' | 'missedCall' | 'escalation' | 'complaint' | 'renewal' | 'appointment' | 'otherContact', string>;
   let slaBefore: unknown;
   let crmBefore: unknown;
+  let appointmentsReport = '';
+  let appointmentsBefore: unknown;
   let exportRowsBefore: number;
   const date = todayInRome();
 
@@ -189,6 +191,25 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
     expect(renewal.status).toBe(201);
     ids.renewal = renewal.body.id;
 
+    // An appointment at a desk, booked for them (confirmed by email, with the calendar entry).
+    const from = todayInRome();
+    const to = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date(Date.now() + 20 * 86_400_000));
+    const slots = await api.get(`/appointments/slots?service=APIAE&applicationType=ENERGIA-RISPARMIO&office=APIAE-ENERGIA&from=${from}&to=${to}`, keys.operator);
+    expect(slots.status).toBe(200);
+    const slot = slots.body.items[0] as { start: string };
+    const appointment = await api.post('/appointments', keys.operator, {
+      service: 'APIAE',
+      applicationType: 'ENERGIA-RISPARMIO',
+      office: 'APIAE-ENERGIA',
+      start: slot.start,
+      citizen: { surname: person.surname, name: person.name, taxCode: person.taxCode, phone: person.phone, email: person.email },
+      note: 'Ottavio Zanichelli porta i preventivi',
+    });
+    expect(appointment.status).toBe(201);
+    ids.appointment = appointment.body.id;
+    appointmentsReport = `/reports/appointments?month=${slot.start.slice(0, 7)}&office=APIAE-ENERGIA`;
+    await stack.smtp.waitFor((m) => m.envelope.to.includes(person.email) && m.parsed.attachments.some((a) => a.filename?.endsWith('.ics')), 30_000);
+
     const otherContact = await api.post('/contacts', keys.operator, { service: 'MCTC', channel: 'phone', callId: 'gdpr-call-2', caller: other, reason: 'Annunziata Verdi chiede orari' });
     ids.otherContact = otherContact.body.id;
     expect((await api.post(`/contacts/${ids.otherContact}/resolve`, keys.operator, { answer: 'Orari comunicati' })).status).toBe(200);
@@ -215,6 +236,8 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
 
     slaBefore = (await api.get('/reports/sla?month=2026-11&service=MCTC', keys.supervisor)).body;
     crmBefore = (await api.get(`/reports/crm?month=${thisMonth()}`, keys.supervisor)).body;
+    appointmentsBefore = (await api.get(appointmentsReport, keys.supervisor)).body;
+    expect(appointmentsBefore).toMatchObject({ items: [expect.objectContaining({ office: 'APIAE-ENERGIA', booked: 1 })] });
     expect(slaBefore).toMatchObject({ calls: { registered: 6 } });
   });
 
@@ -228,12 +251,17 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
     expect(idsOf(data.missedCalls)).toEqual([ids.missedCall]);
     expect(idsOf(data.complaints)).toEqual([ids.complaint]);
     expect(idsOf(data.renewals)).toEqual([ids.renewal]);
+    expect(idsOf(data.appointments)).toEqual([ids.appointment]);
+    expect(data.appointments[0].citizen).toMatchObject({ surname: person.surname, email: person.email });
+    expect(data.history.some((h: { entity_type: string; entity_id: string }) => h.entity_type === 'appointment' && h.entity_id === ids.appointment)).toBe(true);
+    expect(data.sentEmails.some((m: { key: string }) => m.key.startsWith(`appointment:${ids.appointment}/`))).toBe(true);
     expect(data.history.length).toBeGreaterThanOrEqual(6);
     expect(data.sentEmails.some((m: { recipients: string[] }) => m.recipients.includes(person.email))).toBe(true);
     expect(JSON.stringify(data)).not.toContain(other.email);
     // By tax code: the same person (the renewal carries their email and phone).
     const byTaxCode = await api.get(`/privacy/export?taxCode=${person.taxCode.toLowerCase()}`, keys.admin);
     expect(idsOf(byTaxCode.body.contacts)).toEqual(idsOf(data.contacts));
+    expect(idsOf(byTaxCode.body.appointments)).toEqual([ids.appointment]);
   });
 
   it('audits who read and changed a record, and who exported the person, in PostgreSQL', async () => {
@@ -252,6 +280,19 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
     expect(entries.every((e) => e.keyId && !Number.isNaN(Date.parse(e.at)))).toBe(true);
     const renewalAudit = await api.get(`/audit?entity=renewal&id=${ids.renewal}`, keys.admin);
     expect(renewalAudit.body.items.some((e: { action: string; path: string }) => e.action === 'read' && e.path === '/api/v1/renewals')).toBe(true);
+    // Appointments: read one, read the office's list; the booking is a change.
+    expect((await api.get(`/appointments/${ids.appointment}`, keys.supervisor)).status).toBe(200);
+    expect((await api.get('/appointments?office=APIAE-ENERGIA', keys.supervisor)).status).toBe(200);
+    const appointmentAudit = await api.get(`/audit?entity=appointment&id=${ids.appointment}`, keys.admin);
+    expect(appointmentAudit.status).toBe(200);
+    expect(appointmentAudit.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ keyName: 'Sportello 1', action: 'change', path: '/api/v1/appointments' }),
+        expect.objectContaining({ keyRole: 'supervisor', action: 'read', path: `/api/v1/appointments/${ids.appointment}` }),
+        expect.objectContaining({ keyRole: 'supervisor', action: 'read', path: '/api/v1/appointments' }),
+        expect.objectContaining({ keyRole: 'admin', action: 'export' }),
+      ]),
+    );
     // The person's export is found by their identifier; the log holds only a salted hash.
     const personAudit = await api.get(`/audit?entity=person&id=${encodeURIComponent(person.phone)}`, keys.admin);
     expect(personAudit.body.items.map((e: { action: string }) => e.action)).toContain('export');
@@ -261,13 +302,17 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
   it('erases the person everywhere; reports stay the same; running workflows neither write them back nor email them', async () => {
     const res = await api.post('/privacy/erasure', keys.admin, { email: person.email.toUpperCase() });
     expect(res.status).toBe(200);
-    expect(res.body.erased).toMatchObject({ contacts: 4, escalations: 1, missedCalls: 1, complaints: 1, renewals: 1 });
+    expect(res.body.erased).toMatchObject({ contacts: 4, escalations: 1, missedCalls: 1, complaints: 1, renewals: 1, appointments: 1 });
     expect(res.body.erased.history).toBeGreaterThan(0);
     expect(res.body.erased.sentEmails).toBeGreaterThan(0);
     expect(res.body.erased.otherRecords).toBe(2);
     // The month's figures are unchanged by the erasure.
     expect((await api.get('/reports/sla?month=2026-11&service=MCTC', keys.supervisor)).body).toEqual(slaBefore);
     expect((await api.get(`/reports/crm?month=${thisMonth()}`, keys.supervisor)).body).toEqual(crmBefore);
+    expect((await api.get(appointmentsReport, keys.supervisor)).body).toEqual(appointmentsBefore);
+    const anonymised = await stack.db('appointments').where({ id: ids.appointment }).first();
+    expect(anonymised).toMatchObject({ status: 'booked', office: 'APIAE-ENERGIA', service: 'APIAE', application_type: 'ENERGIA-RISPARMIO', note: '[cancellato]' });
+    expect(await stack.db('appointment_seats').where({ appointment_id: ids.appointment }).first()).toBeDefined();
 
     // Running workflows hold the person in memory: their next transitions and emails.
     const mailsToPerson = () => stack.smtp.messages.filter((m) => m.envelope.to.includes(person.email)).length;
@@ -276,6 +321,7 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
     expect((await api.post(`/escalations/${ids.escalation}/resolve`, keys.veicoli, { response: 'Risolto per il sig. Zanichelli' })).status).toBe(200);
     expect((await api.post(`/missed-calls/${ids.missedCall}/callback`, keys.veicoli, { outcome: 'reached' })).status).toBe(200);
     expect((await api.post(`/complaints/${ids.complaint}/take-charge`, keys.uru)).status).toBe(200);
+    expect((await api.post(`/appointments/${ids.appointment}/cancel`, keys.operator, { reason: 'Disdetto dal sig. Zanichelli' })).status).toBe(200);
     await eventually(() => api.get(`/contacts/${ids.escalated}`, keys.supervisor), (r) => r.body.status === 'resolved', 'the escalated contact resolved');
     await new Promise((r) => setTimeout(r, 1500)); // emails the workflows would send
     expect(mailsToPerson()).toBe(before);
@@ -313,6 +359,8 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
       ['/renewals', keys.operator],
       [`/renewals?taxCode=${person.taxCode}`, keys.operator],
       [`/renewals?surname=${person.surname}`, keys.operator],
+      [`/appointments/${ids.appointment}`, keys.supervisor],
+      ['/appointments?office=APIAE-ENERGIA', keys.supervisor],
       [`/exports/renewals/${date}`, keys.scheduler],
       [`/privacy/export?email=${encodeURIComponent(person.email)}`, keys.admin],
     ] as const) {
@@ -321,7 +369,7 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
       expect([p, holds(r.body)]).toEqual([p, []]);
     }
     const exported = await api.get(`/privacy/export?email=${encodeURIComponent(person.email)}`, keys.admin);
-    for (const kind of ['contacts', 'escalations', 'missedCalls', 'complaints', 'inquiries', 'renewals', 'history', 'sentEmails']) expect([kind, exported.body[kind]]).toEqual([kind, []]);
+    for (const kind of ['contacts', 'escalations', 'missedCalls', 'complaints', 'inquiries', 'renewals', 'appointments', 'history', 'sentEmails']) expect([kind, exported.body[kind]]).toEqual([kind, []]);
 
     // Another citizen is untouched.
     const kept = await api.get(`/contacts/${ids.otherContact}`, keys.supervisor);
@@ -331,7 +379,7 @@ describe('a citizen through every lifecycle, exported, then erased', () => {
     // A second erasure finds nothing more; the audit log names who erased.
     const again = await api.post('/privacy/erasure', keys.admin, { taxCode: person.taxCode });
     expect(again.status).toBe(200);
-    expect(again.body.erased).toMatchObject({ contacts: 0, complaints: 0, renewals: 0 });
+    expect(again.body.erased).toMatchObject({ contacts: 0, complaints: 0, renewals: 0, appointments: 0 });
     expect((await api.get(`/reports/crm?month=${thisMonth()}`, keys.supervisor)).body).toEqual(crmAfter);
     const audit = await api.get(`/audit?entity=person&id=${encodeURIComponent(person.email)}`, keys.admin);
     expect(audit.body.items.map((e: { action: string; keyName: string }) => [e.action, e.keyName])).toContainEqual(['erase', 'Responsabile privacy']);
@@ -366,6 +414,10 @@ it('finds a person through indexes, not by reading every contact', async () => {
     [`select id from complaints where lower(requester->>'email') = any(array['x@example.org'])`, 'complaints_requester_email_idx'],
     [`select id from missed_calls where ${sqlNormalizedPhone('callback_phone')} = any(array['3331234567'])`, 'missed_calls_callback_phone_idx'],
     [`select id from renewals where upper(tax_code) = any(array['X'])`, 'renewals_upper_tax_code_idx'],
+    [`select id from appointments where lower(citizen->>'email') = any(array['x@example.org'])`, 'appointments_citizen_email_idx'],
+    [`select id from appointments where ${sqlNormalizedPhone(`citizen->>'phone'`)} = any(array['3331234567'])`, 'appointments_citizen_phone_idx'],
+    [`select id from appointments where upper(citizen->>'taxCode') = any(array['X'])`, 'appointments_citizen_tax_code_idx'],
+    [`select id from appointments where contact_id = any(array['X'])`, 'appointments_contact_id_idx'],
   ];
   await stack.db.transaction(async (trx) => {
     await trx.raw('set local enable_seqscan = off');

@@ -48,7 +48,8 @@ async function age(table: string, id: string, columns: string[], ago: number) {
 
 it('reads the retention of each kind from RETENTION_DAYS_<KIND>, with defaults', () => {
   const d = retentionDaysOf(loadConfig({ RETENTION_DAYS_CONTACTS: '30', RETENTION_DAYS_AUDIT: '0' }));
-  expect(d).toMatchObject({ contacts: 30, audit: 0, complaints: 1825, renewals: 365 });
+  expect(d).toMatchObject({ contacts: 30, audit: 0, complaints: 1825, renewals: 365, appointments: 365 });
+  expect(retentionDaysOf(loadConfig({ RETENTION_DAYS_APPOINTMENTS: '90' })).appointments).toBe(90);
   expect(Object.keys(d).sort()).toEqual([...RETENTION_KINDS].sort());
   expect(() => loadConfig({ RETENTION_DAYS_RENEWALS: '-1' })).toThrow(/RETENTION_DAYS_RENEWALS/);
 });
@@ -70,6 +71,23 @@ it('anonymises closed records older than the retention, in batches, once; open a
   expect(renewal.status).toBe(201);
   expect((await api.post(`/renewals/${renewal.body.id}/cancel`, { reason: 'Trasferito a Carlo' })).status).toBe(200);
   await age('renewals', renewal.body.id, ['created_at', 'cancelled_at', 'updated_at'], 400 * DAY);
+  // Appointments: one cancelled long ago (anonymised), one still booked (kept however old its booking).
+  const slotsFrom = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+  const slotsTo = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date(Date.now() + 20 * DAY));
+  const slots = await request(stack.app)
+    .get(`/api/v1/appointments/slots?service=APIAE&applicationType=ENERGIA-RISPARMIO&office=APIAE-ENERGIA&from=${slotsFrom}&to=${slotsTo}`)
+    .set('Authorization', operator);
+  expect(slots.status).toBe(200);
+  const book = async (surname: string, start: string) => {
+    const res = await api.post('/appointments', { service: 'APIAE', applicationType: 'ENERGIA-RISPARMIO', office: 'APIAE-ENERGIA', start, citizen: { surname, name: 'Pia', taxCode: 'RSSMRA85T10A562S', phone: '+39 333 1112222' }, note: `Nota su ${surname}` });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const oldAppointment = await book('Disdetti', slots.body.items[0].start);
+  const bookedAppointment = await book('Prenotati', slots.body.items[1].start);
+  expect((await api.post(`/appointments/${oldAppointment}/cancel`, { reason: 'Disdetto da Pia Disdetti' })).status).toBe(200);
+  await age('appointments', oldAppointment, ['created_at', 'booked_at', 'start_at', 'end_at', 'closed_at', 'updated_at'], 400 * DAY);
+  await age('appointments', bookedAppointment, ['created_at', 'booked_at', 'updated_at'], 400 * DAY);
   await stack.smtp.waitFor((m) => m.envelope.to.includes('anziani@example.org'));
   await stack.smtp.waitFor((m) => m.envelope.to.includes('recenti@example.org'));
   // An email record kept longer than its own retention, of a contact still kept.
@@ -82,10 +100,10 @@ it('anonymises closed records older than the retention, in batches, once; open a
   const crmBefore = await crm();
   expect(crmBefore.contacts).toMatchObject({ registered: 3, resolved: 2 });
 
-  const input: RetentionInput = { days: days({ contacts: 730, renewals: 365, sentEmails: 365, audit: 1825, complaints: 1825 }), batchSize: 1 };
+  const input: RetentionInput = { days: days({ contacts: 730, renewals: 365, appointments: 365, sentEmails: 365, audit: 1825, complaints: 1825 }), batchSize: 1 };
   const id = retentionWorkflowId(`test-${randomUUID()}`);
   const result = await stack.client.workflow.execute(retentionWorkflow, { taskQueue: stack.taskQueue, workflowId: id, args: [input] });
-  expect(result.anonymised).toMatchObject({ contacts: 2, renewals: 1, sentEmails: 1, audit: auditRows, complaints: 0, escalations: 0 });
+  expect(result.anonymised).toMatchObject({ contacts: 2, renewals: 1, appointments: 1, sentEmails: 1, audit: auditRows, complaints: 0, escalations: 0 });
   if (process.env.RECORD_REPLAY_HISTORIES === '1') await saveHistoryFile(stack.client, id, 'retention-v1.json');
 
   const row = (table: string, rid: string) => stack.db(table).where({ id: rid }).first();
@@ -101,6 +119,15 @@ it('anonymises closed records older than the retention, in batches, once; open a
   const r = await row('renewals', renewal.body.id);
   expect(r).toMatchObject({ surname: ERASED_TEXT, name: ERASED_TEXT, email: null, cancel_reason: null, status: 'cancelled', job_centre: 'CPI-TRENTO' });
   expect(r.tax_code).not.toContain('RSSMRA');
+  const a = await row('appointments', oldAppointment);
+  expect(a).toMatchObject({ status: 'cancelled', office: 'APIAE-ENERGIA', service: 'APIAE', application_type: 'ENERGIA-RISPARMIO', note: ERASED_TEXT, cancel_reason: ERASED_TEXT });
+  expect(a.closed_at).not.toBeNull();
+  expect(JSON.stringify(a.citizen)).not.toMatch(/Disdetti|\bPia\b|RSSMRA|333/);
+  const appointmentHistory = await stack.db('history').where({ entity_type: 'appointment', entity_id: oldAppointment });
+  expect(appointmentHistory.map((h) => h.action)).toEqual(expect.arrayContaining(['booked', 'cancelled']));
+  expect(JSON.stringify(appointmentHistory.map((h) => h.payload))).not.toMatch(/Disdetti|\bPia\b/);
+  expect(JSON.stringify(appointmentHistory.map((h) => h.payload))).toContain('ENERGIA-RISPARMIO');
+  expect((await row('appointments', bookedAppointment)).citizen).toMatchObject({ surname: 'Prenotati', taxCode: 'RSSMRA85T10A562S' });
   // The answers' email records: of an anonymised contact, and one past the email retention.
   expect(await stack.db('sent_emails').where('key', `${old1}/answer`).first()).toMatchObject({ subject: ERASED_TEXT, status: 'sent' });
   expect(await stack.db('sent_emails').where('key', `${recent}/answer`).first()).toMatchObject({ subject: ERASED_TEXT, recipients: [ERASED_TEXT], status: 'sent' });
