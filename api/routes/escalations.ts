@@ -1,5 +1,6 @@
 import { Router, Request } from 'express';
 import { z } from 'zod';
+import { untilChildStarted } from '../child-lifecycles';
 import type { RouterDeps } from '../app';
 import { actorOf, assertOfficeAccess, requireRole, scopedOffice } from '../auth';
 import { invalidField, notFound, parseOr400 } from '../errors';
@@ -55,25 +56,25 @@ export function escalationsRouter(deps: RouterDeps): Router {
   router.post('/escalations/:id/take-charge', requireRole('office', 'supervisor'), async (req, res) => {
     parseOr400(emptySchema, req.body ?? {});
     const e = await load(req);
-    res.json(await handleOf(e.id).executeUpdate(takeChargeUpdate, { args: [{ actor: actorOf(req) }] }));
+    res.json(await untilChildStarted(() => handleOf(e.id).executeUpdate(takeChargeUpdate, { args: [{ actor: actorOf(req) }] })));
   });
 
   router.post('/escalations/:id/notes', requireRole('office', 'supervisor'), async (req, res) => {
     const body = parseOr400(noteSchema, req.body);
     const e = await load(req);
-    res.status(201).json(await handleOf(e.id).executeUpdate(addNoteUpdate, { args: [{ text: body.text, actor: actorOf(req) }] }));
+    res.status(201).json(await untilChildStarted(() => handleOf(e.id).executeUpdate(addNoteUpdate, { args: [{ text: body.text, actor: actorOf(req) }] })));
   });
 
   router.post('/escalations/:id/resolve', requireRole('office', 'supervisor'), async (req, res) => {
     const body = parseOr400(resolveSchema, req.body);
     const e = await load(req);
-    res.json(await handleOf(e.id).executeUpdate(resolveEscalationUpdate, { args: [{ response: body.response, actor: actorOf(req) }] }));
+    res.json(await untilChildStarted(() => handleOf(e.id).executeUpdate(resolveEscalationUpdate, { args: [{ response: body.response, actor: actorOf(req) }] })));
   });
 
   router.post('/escalations/:id/return', requireRole('office', 'supervisor'), async (req, res) => {
     const body = parseOr400(returnSchema, req.body);
     const e = await load(req);
-    res.json(await handleOf(e.id).executeUpdate(returnEscalationUpdate, { args: [{ reason: body.reason, actor: actorOf(req) }] }));
+    res.json(await untilChildStarted(() => handleOf(e.id).executeUpdate(returnEscalationUpdate, { args: [{ reason: body.reason, actor: actorOf(req) }] })));
   });
 
   // Reassigning is a supervisor's decision: an office returns work, it does not hand it over.
@@ -81,7 +82,7 @@ export function escalationsRouter(deps: RouterDeps): Router {
     const body = parseOr400(reassignSchema, req.body);
     const e = await load(req);
     if (!deps.catalog.office(e.service, body.office)) throw invalidField('office', `unknown office ${body.office} for service ${e.service}`);
-    res.json(await handleOf(e.id).executeUpdate(reassignEscalationUpdate, { args: [{ office: body.office, actor: actorOf(req) }] }));
+    res.json(await untilChildStarted(() => handleOf(e.id).executeUpdate(reassignEscalationUpdate, { args: [{ office: body.office, actor: actorOf(req) }] })));
   });
 
   return router;

@@ -1,5 +1,6 @@
 import { Router, Request } from 'express';
 import { z } from 'zod';
+import { untilChildStarted } from '../child-lifecycles';
 import type { RouterDeps } from '../app';
 import { actorOf, assertOfficeAccess, requireRole, scopedOffice } from '../auth';
 import { notFound, parseOr400 } from '../errors';
@@ -39,7 +40,7 @@ export function missedCallsRouter(deps: RouterDeps): Router {
     const body = parseOr400(callbackSchema, req.body);
     const form = await load(req);
     const handle = deps.temporal.workflow.getHandle(workflowId.missedCall(form.id));
-    res.json(await handle.executeUpdate(recordCallbackUpdate, { args: [{ outcome: body.outcome, note: body.note, actor: actorOf(req) }] }));
+    res.json(await untilChildStarted(() => handle.executeUpdate(recordCallbackUpdate, { args: [{ outcome: body.outcome, note: body.note, actor: actorOf(req) }] })));
   });
 
   return router;
