@@ -104,6 +104,21 @@ describe('the issue bar: Motorizzazione Civile contact escalated to office A', (
   });
 });
 
+describe('a just-opened escalation', () => {
+  it('is taken in charge right after the escalate answer, even before the server has started its workflow', async () => {
+    // Back to back, as an office client polling its queue does: the child may still be starting.
+    const taken = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const contact = await openContact();
+        const escalated = await api().post(`/api/v1/contacts/${contact.id}/escalate`).set('Authorization', operator).send({ office: 'MCTC-VEICOLI' });
+        expect(escalated.status).toBe(201);
+        return api().post(`/api/v1/escalations/${escalated.body.id}/take-charge`).set('Authorization', officeA).send({});
+      }),
+    );
+    expect(taken.map((r) => [r.status, r.body.status])).toEqual(Array.from({ length: 8 }, () => [200, 'in_charge']));
+  });
+});
+
 describe('intake', () => {
   it('gives the same contact for the same Idempotency-Key and never a second workflow', async () => {
     const body = { service: 'MCTC', channel: 'phone', caller: { phone: '0461 000000' }, reason: 'Orari sportello' };
