@@ -11,14 +11,10 @@
  *   without its desk.
  * The process exits with code 1 when a goal is missed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { startBenchDatabase } from './support';
 import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { freePort } from '../infra/ports';
-import { createDb, migrateLatest, type Db } from '../infra/db';
+import { type Db } from '../infra/db';
 import { serviceSchema } from '../domain/catalog';
 import { businessCalendar } from '../domain/business-calendar';
 import { agendaSlotsOn, daysBetween, freeSlots } from '../domain/appointments';
@@ -104,13 +100,10 @@ async function load(db: Db): Promise<number> {
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cc-bench-appointments-'));
-  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), database: 'bench' });
-  const db = createDb(pg.url, { max: 20 });
+  const { db, stop } = await startBenchDatabase('appointments', { max: 20 });
   const store = createAppointmentStore(db, () => ZONE);
   let failed = false;
   try {
-    await migrateLatest(db);
     const t0 = performance.now();
     const capacity = await load(db);
     console.log(`Appointments benchmark: ${OFFICES} offices, ${FROM}..${TO}, ${capacity.toLocaleString('en')} desk-slots, ${BOOKINGS.toLocaleString('en')} bookings (loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
@@ -207,9 +200,7 @@ async function main(): Promise<void> {
     if (!wonOk || over.length > 0 || orphans[0].n > 0) failed = true;
     console.log(failed ? 'FAIL: a goal was missed' : `OK: free-slot search p99 under ${P99_LIMIT_MS} ms, zero double bookings`);
   } finally {
-    await db.destroy();
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
   if (failed) process.exitCode = 1;
 }

@@ -9,13 +9,9 @@
  *   and their ratio (what auditing adds to a list request).
  * - one erasure of a person with 3 contacts, end to end.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { medianOfWarmRuns, startBenchDatabase } from './support';
 import { performance } from 'node:perf_hooks';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { freePort } from '../infra/ports';
-import { createDb, migrateLatest, type Db } from '../infra/db';
+import { type Db } from '../infra/db';
 import { createPrivacyStore } from '../infra/stores/privacy';
 import { createAuditStore } from '../infra/stores/audit';
 import { createContactStore } from '../infra/stores/contacts';
@@ -25,17 +21,7 @@ const CONTACTS = 300_000;
 const PEOPLE = 100_000;
 const RUNS = 9;
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
+const time = (fn: () => Promise<unknown>): Promise<number> => medianOfWarmRuns(fn, RUNS);
 
 async function load(db: Db): Promise<void> {
   await db.raw(
@@ -57,11 +43,8 @@ async function load(db: Db): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cc-bench-privacy-'));
-  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), database: 'bench' });
-  const db = createDb(pg.url);
+  const { db, stop } = await startBenchDatabase('privacy');
   try {
-    await migrateLatest(db);
     const t0 = performance.now();
     await load(db);
     console.log(`privacy benchmark: ${CONTACTS.toLocaleString('en')} contacts of ${PEOPLE.toLocaleString('en')} people (loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s), median of ${RUNS} warm runs`);
@@ -92,9 +75,7 @@ async function main(): Promise<void> {
     const erased = await privacy.erase({ kind: 'email', value: 'persona777@example.org' });
     console.log(`one erasure (${erased.contacts} contacts, ${erased.history} history rows): ${(performance.now() - e0).toFixed(1)} ms`);
   } finally {
-    await db.destroy();
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 

@@ -7,13 +7,9 @@
  * ratio. The contract asks for the report over 1,000,000 records in under 1 s: the process exits
  * with code 1 when it is slower.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { medianOfWarmRuns, startBenchDatabase } from './support';
 import { performance } from 'node:perf_hooks';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { freePort } from '../infra/ports';
-import { createDb, migrateLatest, type Db } from '../infra/db';
+import { type Db } from '../infra/db';
 import { serviceSchema } from '../domain/catalog';
 import { businessCalendar } from '../domain/business-calendar';
 import { monthBounds, openIntervals } from '../domain/sla';
@@ -104,25 +100,12 @@ async function firstLevelByJoin(db: Db): Promise<number> {
   return Number(result.rows[0].n);
 }
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm the cache and the plan
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
+const time = (fn: () => Promise<unknown>): Promise<number> => medianOfWarmRuns(fn, RUNS);
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cc-bench-sla-'));
-  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), database: 'bench' });
-  const db = createDb(pg.url);
+  const { db, stop } = await startBenchDatabase('sla');
   let slow = false;
   try {
-    await migrateLatest(db);
     console.log(`SLA report benchmark: service ${service.code}, month ${MONTH}, median of ${RUNS} warm runs`);
     for (const n of SIZES) {
       const t0 = performance.now();
@@ -144,9 +127,7 @@ async function main(): Promise<void> {
     }
     console.log(slow ? `FAIL: the report over 1,000,000 calls took ${LIMIT_MS} ms or more` : `OK: under ${LIMIT_MS} ms at 1,000,000 calls`);
   } finally {
-    await db.destroy();
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
   if (slow) process.exitCode = 1;
 }

@@ -9,13 +9,9 @@
  *   alone, against reading the same rows.
  * The contract asks for a month of 100,000 calls simulated in under 2 s: exit code 1 when slower.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { medianOfWarmRuns, startBenchDatabase } from './support';
 import { performance } from 'node:perf_hooks';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { freePort } from '../infra/ports';
-import { createDb, migrateLatest, type Db } from '../infra/db';
+import { type Db } from '../infra/db';
 import { serviceSchema } from '../domain/catalog';
 import { monthBounds } from '../domain/sla';
 import { replayCalls, simulateQueue } from '../domain/what-if-simulation';
@@ -63,25 +59,12 @@ async function load(db: Db, prefix: string, n: number, fromMs: number, toMs: num
   });
 }
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm the cache, the plan and the JIT
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
+const time = (fn: () => Promise<unknown>): Promise<number> => medianOfWarmRuns(fn, RUNS);
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cc-bench-staffing-'));
-  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), database: 'bench' });
-  const db = createDb(pg.url);
+  const { db, stop } = await startBenchDatabase('staffing');
   let slow = false;
   try {
-    await migrateLatest(db);
     const zone = service.calendar.zone;
     const jan = monthBounds('2026-01', zone);
     const mar = monthBounds('2026-03', zone);
@@ -123,9 +106,7 @@ async function main(): Promise<void> {
     slow = whatIfMs >= LIMIT_MS;
     console.log(slow ? `FAIL: the what-if of 100,000 calls took ${LIMIT_MS} ms or more` : `OK: what-if of 100,000 calls under ${LIMIT_MS} ms`);
   } finally {
-    await db.destroy();
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
   if (slow) process.exitCode = 1;
 }

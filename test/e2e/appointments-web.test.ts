@@ -4,17 +4,15 @@
  * the supervisor sees the month's figures. APIAE's agenda is open every day so the test runs any day.
  */
 import path from 'node:path';
-import { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import request from 'supertest';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { catalogWith, startStack, Stack } from '../support/harness';
-import { ARTIFACTS, launchChromium } from '../support/browser';
+import { ARTIFACTS, BrowserStage, serveToBrowser } from '../support/browser';
 
 jest.setTimeout(120_000);
 let stack: Stack;
-let server: Server;
+let stage: BrowserStage;
 let base: string;
 let browser: Browser;
 const today = DateTime.now().setZone('Europe/Rome');
@@ -29,14 +27,11 @@ beforeAll(async () => {
     apiae.appointments.agendas.find((a: { office: string }) => a.office === 'APIAE-ENERGIA').weekly = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '08:00', to: '20:00' }];
   });
   stack = await startStack({ catalog });
-  server = stack.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  stage = await serveToBrowser(stack.app);
+  ({ base, browser } = stage);
 });
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await stage?.close();
   await stack?.stop();
 });
 

@@ -4,31 +4,26 @@
  * next to the actual figures. Screenshots land in test-artifacts/.
  */
 import path from 'node:path';
-import { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import request from 'supertest';
 import { DateTime } from 'luxon';
 import type { Browser, Locator } from 'playwright-core';
 import { startStack, Stack } from '../support/harness';
-import { ARTIFACTS, launchChromium } from '../support/browser';
+import { ARTIFACTS, BrowserStage, serveToBrowser } from '../support/browser';
 import { businessCalendar } from '../../domain/business-calendar';
 
 jest.setTimeout(120_000);
 let stack: Stack;
-let server: Server;
+let stage: BrowserStage;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
   stack = await startStack();
-  server = stack.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  stage = await serveToBrowser(stack.app);
+  ({ base, browser } = stage);
 });
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await stage?.close();
   await stack?.stop();
 });
 

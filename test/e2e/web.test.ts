@@ -5,18 +5,16 @@
  */
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import request from 'supertest';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { catalogWith, startStack, Stack } from '../support/harness';
-import { ARTIFACTS, launchChromium } from '../support/browser';
+import { ARTIFACTS, BrowserStage, serveToBrowser } from '../support/browser';
 import { businessCalendar } from '../../domain/business-calendar';
 
 jest.setTimeout(120_000);
 let stack: Stack;
-let server: Server;
+let stage: BrowserStage;
 let base: string;
 let browser: Browser;
 
@@ -32,14 +30,11 @@ beforeAll(async () => {
     apiae.sla = { ...apiae.sla, takeCharge: 'PT3S', reminderLead: 'PT1S', resolve: 'PT1H' };
   });
   stack = await startStack({ catalog });
-  server = stack.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  stage = await serveToBrowser(stack.app);
+  ({ base, browser } = stage);
 });
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await stage?.close();
   await stack?.stop();
 });
 

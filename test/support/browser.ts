@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, Browser } from 'playwright-core';
 
@@ -25,4 +27,26 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** An app served on a free loopback port, and a headless Chromium to visit it. */
+export interface BrowserStage {
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function serveToBrowser(app: RequestListener): Promise<BrowserStage> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await launchChromium();
+  return {
+    base,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
