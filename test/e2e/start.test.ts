@@ -31,11 +31,20 @@ beforeAll(async () => {
   };
   for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'SERVICES_FILE']) delete env[k];
 });
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  // A failed assertion must not leave a stack running: stop what is still up, as Ctrl-C would.
+  for (const child of started.filter((c) => c.exitCode === null && c.signalCode === null)) {
+    await Promise.race([stop(child), new Promise((r) => setTimeout(r, 30_000))]);
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const started: ChildProcess[] = [];
 
 /** `npm start` as a terminal runs it: the leader of its own process group. */
 function start(extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
   const child = spawn('npm', ['start'], { env: { ...env, ...extraEnv }, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  started.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
