@@ -1,8 +1,8 @@
 // Pianificazione (supervisor): the half-hour profile of a month, the agents each weekday's half hours
 // need (Erlang C and Erlang A), and an editable plan replayed against the month's real calls.
-import { api, h, act, button, explain, fmtNumber, table, ZONE } from './ui.js';
+import { api, h, act, button, explain, fmtNumber, table, ZONE, chartOptions } from './ui.js';
 
-const COLORS = { answered: '#0b4f8a', abandoned: '#c2410c', short: '#98a2b3', line: '#1b1f24', grid: '#e4e8ee', predicted: '#6d28d9', actual: '#0f766e' };
+const COLORS = { answered: '#0b4f8a', abandoned: '#c2410c', short: '#98a2b3', line: '#1b1f24', predicted: '#6d28d9', actual: '#0f766e' };
 const DAYS = [
   ['mon', 'Lun', 'lunedì'],
   ['tue', 'Mar', 'martedì'],
@@ -33,19 +33,6 @@ function lastDay(ym) {
 }
 const withUnit = (v, unit) => (v === null || v === undefined ? '—' : `${fmtNumber(v)} ${unit}`);
 
-function chartOptions(yTitle) {
-  return {
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false,
-    locale: 'it-IT',
-    plugins: { legend: { position: 'bottom', labels: { boxWidth: 14, color: '#1b1f24' } } },
-    scales: {
-      x: { grid: { display: false }, ticks: { color: '#3d4752', autoSkip: true, maxRotation: 0 } },
-      y: { beginAtZero: true, title: { display: true, text: yTitle, color: '#3d4752' }, grid: { color: COLORS.grid }, ticks: { color: '#3d4752' } },
-    },
-  };
-}
 
 function figure(id, title, description, label) {
   const canvas = h('canvas', { role: 'img', 'aria-label': label });

@@ -1,9 +1,9 @@
 // Supervision: the monthly SLA dashboard against the contract's targets, and what is overdue.
-import { api, h, act, table, badge, button, fmtNumber, explain, loadList, ZONE } from './ui.js';
+import { api, h, act, table, badge, button, fmtNumber, explain, loadList, ZONE, chartOptions } from './ui.js';
 import { escalationTable, missedCallTable, isBreached } from './office.js';
 import { complaintTable } from './uru.js';
 
-const COLORS = { met: '#1a7f4b', missed: '#b42318', target: '#1b1f24', answered: '#0b4f8a', abandoned: '#c2410c', short: '#98a2b3', grid: '#e4e8ee' };
+const COLORS = { met: '#1a7f4b', missed: '#b42318', target: '#1b1f24', answered: '#0b4f8a', abandoned: '#c2410c', short: '#98a2b3' };
 const charts = [];
 
 /** 'YYYY-MM' of the current month in Rome, and the months before it. */
@@ -70,26 +70,13 @@ function kpi(ind, r) {
   );
 }
 
-function baseOptions(yTitle) {
-  return {
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false,
-    locale: 'it-IT',
-    plugins: { legend: { position: 'bottom', labels: { boxWidth: 14, color: '#1b1f24' } } },
-    scales: {
-      x: { grid: { display: false }, ticks: { color: '#3d4752', autoSkip: true, maxRotation: 0 } },
-      y: { beginAtZero: true, title: { display: true, text: yTitle, color: '#3d4752' }, grid: { color: COLORS.grid }, ticks: { color: '#3d4752' } },
-    },
-  };
-}
 
 /** Daily bars, green on days that met the target and red on the others, with the target as a dashed line. */
 function indicatorChart(canvas, ind, r, daily) {
   const target = r.targets?.[ind.key];
   const values = daily.map((d) => d[ind.key]);
   const max = Math.max(target ?? 0, ...values.filter((v) => v !== null));
-  const options = baseOptions(ind.unit === '%' ? 'percentuale' : 'secondi');
+  const options = chartOptions(ind.unit === '%' ? 'percentuale' : 'secondi');
   options.scales.y.suggestedMax = ind.unit === '%' ? Math.min(100, max * 1.15 + 1) : max * 1.15 + 1;
   options.plugins.tooltip = { callbacks: { label: (c) => `${c.dataset.label}: ${withUnit(c.parsed.y, ind.unit)}` } };
   charts.push(
@@ -117,7 +104,7 @@ function indicatorChart(canvas, ind, r, daily) {
 
 /** Calls per day: answered, abandoned and the short hang-ups that count in neither. */
 function volumeChart(canvas, daily) {
-  const options = baseOptions('chiamate');
+  const options = chartOptions('chiamate');
   options.scales.x.stacked = true;
   options.scales.y.stacked = true;
   options.scales.y.ticks.precision = 0;

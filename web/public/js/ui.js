@@ -396,3 +396,18 @@ export function romeDateTime(date, time = '17:00') {
 export function romeDatePlus(days) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + days * 86_400_000));
 }
+
+/** Chart.js options shared by every chart of the page: Italian locale, legend below, no animation. */
+export function chartOptions(yTitle) {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    locale: 'it-IT',
+    plugins: { legend: { position: 'bottom', labels: { boxWidth: 14, color: '#1b1f24' } } },
+    scales: {
+      x: { grid: { display: false }, ticks: { color: '#3d4752', autoSkip: true, maxRotation: 0 } },
+      y: { beginAtZero: true, title: { display: true, text: yTitle, color: '#3d4752' }, grid: { color: '#e4e8ee' }, ticks: { color: '#3d4752' } },
+    },
+  };
+}
