@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { SlaInterval } from '../../reports/sla-intervals';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { startStack, Stack } from '../support/harness';
@@ -82,22 +83,12 @@ afterAll(async () => {
   await stack.stop();
 });
 
-interface IntervalRow {
-  date: string;
-  from: string;
-  to: string;
-  registered: number;
-  answered: number;
-  abandoned: number;
-  shortAbandoned: number;
-  answerTimeAvgSec: number | null;
-}
 
 describe('GET /reports/sla/intervals', () => {
   it('hand-computed days across the end of summer time (TN)', async () => {
     const res = await get('/reports/sla/intervals?month=2026-10&service=TN');
     expect(res.status).toBe(200);
-    const rows = res.body.intervals as IntervalRow[];
+    const rows = res.body.intervals as SlaInterval[];
     // 22 business days in October 2026 × 18 half hours.
     expect(rows).toHaveLength(22 * 18);
     expect(rows[0]).toEqual({ date: '2026-10-01', from: '08:00', to: '08:30', registered: 0, answered: 0, abandoned: 0, shortAbandoned: 0, answerTimeAvgSec: null });
@@ -113,7 +104,7 @@ describe('GET /reports/sla/intervals', () => {
   it('a 24/7 service: the autumn night has two 02:00 half hours, the spring night none', async () => {
     const oct = await get('/reports/sla/intervals?month=2026-10&service=H24');
     expect(oct.status).toBe(200);
-    const rows = oct.body.intervals as IntervalRow[];
+    const rows = oct.body.intervals as SlaInterval[];
     expect(rows).toHaveLength(31 * 48 + 2);
     const sunday = rows.filter((r) => r.date === '2026-10-25');
     expect(sunday).toHaveLength(50);
@@ -124,12 +115,12 @@ describe('GET /reports/sla/intervals', () => {
     ]);
     expect(rows[rows.length - 1]).toMatchObject({ date: '2026-10-31', from: '23:30', to: '24:00' });
     const march = await get('/reports/sla/intervals?month=2026-03&service=H24');
-    expect((march.body.intervals as IntervalRow[]).filter((r) => r.date === '2026-03-29')).toHaveLength(46);
+    expect((march.body.intervals as SlaInterval[]).filter((r) => r.date === '2026-03-29')).toHaveLength(46);
   });
 
   it('the intervals add up to the monthly SLA report', async () => {
     const [intervals, sla] = await Promise.all([get('/reports/sla/intervals?month=2026-03&service=TN'), get('/reports/sla?month=2026-03&service=TN')]);
-    const rows = intervals.body.intervals as IntervalRow[];
+    const rows = intervals.body.intervals as SlaInterval[];
     const sum = (key: 'registered' | 'answered' | 'abandoned' | 'shortAbandoned') => rows.reduce((s, r) => s + r[key], 0);
     expect(sum('registered')).toBe(sla.body.calls.registered);
     expect(sum('answered')).toBe(sla.body.calls.answered);
