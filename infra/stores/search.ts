@@ -1,0 +1,173 @@
+/**
+ * Read side of the search over every kind of record that holds a citizen: the `search_entries`
+ * table, kept by PostgreSQL triggers on the projection tables (migration 20261205020000).
+ *
+ * A query is matched against the record's reference (its id), the normalised email, phone and tax
+ * code, the folded names (trigram index, so a part of a name is enough) and the Italian full text
+ * (reason, subject, body, note...). Ranking: key hits first, then names, then text; newest first
+ * within each tier. Each arm is one index, so PostgreSQL answers with a bitmap OR of index scans.
+ */
+import type { Knex } from 'knex';
+import type { Db } from '../db';
+import { normalizeEmail, normalizePhone, normalizeTaxCode } from '../../domain/privacy';
+
+export const SEARCH_KINDS = ['contact', 'escalation', 'missed-call', 'complaint', 'renewal', 'appointment'] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+/** The kinds of record an office owns (they carry its code): the only ones an office key may find. */
+export const OFFICE_KINDS: readonly SearchKind[] = ['escalation', 'missed-call', 'appointment'];
+
+/** Entity type of each kind in `history`, `erased_records` and the audit log. */
+export const ENTITY_TYPE_OF: Record<SearchKind, string> = {
+  contact: 'contact',
+  escalation: 'escalation',
+  'missed-call': 'missed_call',
+  complaint: 'complaint',
+  renewal: 'renewal',
+  appointment: 'appointment',
+};
+
+export interface SearchItem {
+  kind: SearchKind;
+  id: string;
+  title: string;
+  status: string;
+  at: string;
+  service: string | null;
+  office: string | null;
+}
+
+export interface TimelineItem extends SearchItem {
+  /** The last thing that happened to the record (its latest history row). */
+  lastAction: { action: string; at: string; role: string } | null;
+}
+
+export interface SearchQuery {
+  q: string;
+  /** Only these kinds (all when absent). */
+  kinds?: readonly SearchKind[];
+  /** An office key: only that office's records. */
+  office?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface SearchStore {
+  search(query: SearchQuery): Promise<{ items: SearchItem[]; hasMore: boolean }>;
+  /** The given records (by kind), newest first, with their last action. */
+  timeline(records: { kind: SearchKind; id: string }[], page: { limit: number; offset: number }): Promise<{ items: TimelineItem[]; total: number }>;
+}
+
+/** Lower case without accents, as search_fold() stores names ('Niccolò' → 'niccolo'). */
+export const foldText = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** What a query can be: every arm that applies, with its normalised value. */
+export function searchArms(raw: string): { ref?: string; email?: string; phone?: string; taxCode?: string; nameWords: string[]; text?: string } {
+  const q = raw.trim();
+  const arms: ReturnType<typeof searchArms> = { nameWords: [] };
+  if (!/\s/.test(q)) arms.ref = q.toLowerCase();
+  if (q.includes('@')) {
+    arms.email = normalizeEmail(q);
+    return arms;
+  }
+  if (/^\+?[0-9][0-9 ./()-]*$/.test(q)) {
+    const phone = normalizePhone(q);
+    if (phone.replace(/\D/g, '').length >= 5) arms.phone = phone;
+    return arms;
+  }
+  const compact = normalizeTaxCode(q);
+  if (/^[A-Z0-9]{11,16}$/.test(compact) && /[0-9]/.test(compact) && /[A-Z]/.test(compact)) arms.taxCode = compact;
+  // Trigrams need three characters: shorter words would scan the whole index.
+  arms.nameWords = foldText(q)
+    .split(/\s+/)
+    .filter((w) => w.length >= 3);
+  if (/\p{L}/u.test(q)) arms.text = foldText(q);
+  return arms;
+}
+
+type Row = { kind: SearchKind; id: string; title: string; status: string; at: Date; service: string | null; office: string | null };
+const itemOf = (r: Row): SearchItem => ({ kind: r.kind, id: r.id, title: r.title, status: r.status, at: r.at.toISOString(), service: r.service, office: r.office });
+
+export function createSearchStore(db: Db): SearchStore {
+  return {
+    async search({ q, kinds, office, limit, offset }) {
+      const arms = searchArms(q);
+      /** [SQL, bindings] of each arm that applies. */
+      const keyArms: [string, Knex.Value][] = [];
+      if (arms.ref !== undefined) keyArms.push(['ref = ?', arms.ref]);
+      if (arms.email !== undefined) keyArms.push(['email = ?', arms.email]);
+      if (arms.phone !== undefined) keyArms.push(['phone = ?', arms.phone]);
+      if (arms.taxCode !== undefined) keyArms.push(['tax_code = ?', arms.taxCode]);
+      const keySql = keyArms.map(([sql]) => sql);
+      const keyBindings = keyArms.map(([, b]) => b);
+      const nameArm = arms.nameWords.length ? `(${arms.nameWords.map(() => 'names like ?').join(' and ')})` : undefined;
+      const nameBindings = arms.nameWords.map((w) => `%${escapeLike(w)}%`);
+
+      const where = [...keySql];
+      const whereBindings: Knex.Value[] = [...keyBindings];
+      if (nameArm) {
+        where.push(nameArm);
+        whereBindings.push(...nameBindings);
+      }
+      if (arms.text !== undefined) {
+        where.push(`doc @@ plainto_tsquery('italian', ?)`);
+        whereBindings.push(arms.text);
+      }
+      if (where.length === 0) return { items: [], hasMore: false };
+
+      const filters: string[] = [];
+      const filterBindings: Knex.Value[] = [];
+      let allowed = kinds ? [...kinds] : [...SEARCH_KINDS];
+      if (office !== undefined) {
+        allowed = allowed.filter((k) => OFFICE_KINDS.includes(k));
+        filters.push('office = ?');
+        filterBindings.push(office);
+      }
+      if (allowed.length === 0) return { items: [], hasMore: false };
+      if (allowed.length < SEARCH_KINDS.length) {
+        filters.push('kind = any(?::text[])');
+        filterBindings.push(allowed);
+      }
+
+      const tier = `case ${keySql.length ? `when ${keySql.join(' or ')} then 0 ` : ''}${nameArm ? `when ${nameArm} then 1 ` : ''}else 2 end`;
+      const tierBindings = [...keyBindings, ...(nameArm ? nameBindings : [])];
+      const sql = `select kind, id, title, status, at, service, office, ${tier} as tier
+          from search_entries
+         where (${where.join(' or ')})${filters.map((f) => ` and ${f}`).join('')}
+         order by tier, at desc, kind, id
+         limit ? offset ?`;
+      const { rows } = (await db.raw(sql, [...tierBindings, ...whereBindings, ...filterBindings, limit + 1, offset])) as { rows: Row[] };
+      return { items: rows.slice(0, limit).map(itemOf), hasMore: rows.length > limit };
+    },
+
+    async timeline(records, { limit, offset }) {
+      if (records.length === 0) return { items: [], total: 0 };
+      const kinds = records.map((r) => r.kind);
+      const ids = records.map((r) => r.id);
+      const entityTypes = records.map((r) => ENTITY_TYPE_OF[r.kind]);
+      const { rows } = (await db.raw(
+        `select s.kind, s.id, s.title, s.status, s.at, s.service, s.office, h.action, h.at as action_at, h.actor_role,
+                count(*) over () as total
+           from unnest(?::text[], ?::text[], ?::text[]) as r(kind, id, entity_type)
+           join search_entries s on s.kind = r.kind and s.id = r.id
+           left join lateral (
+             select action, at, actor_role from history
+              where entity_type = r.entity_type and entity_id = r.id
+              order by seq desc limit 1
+           ) h on true
+          order by s.at desc, s.kind, s.id
+          limit ? offset ?`,
+        [kinds, ids, entityTypes, limit, offset],
+      )) as { rows: (Row & { action: string | null; action_at: Date | null; actor_role: string | null; total: string })[] };
+      return {
+        total: rows.length ? Number(rows[0].total) : 0,
+        items: rows.map((r) => ({
+          ...itemOf(r),
+          lastAction: r.action ? { action: r.action, at: r.action_at!.toISOString(), role: r.actor_role! } : null,
+        })),
+      };
+    },
+  };
+}
