@@ -127,6 +127,9 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(['kind', 'id']);
   });
   await knex.raw('create index search_entries_ref on search_entries (ref)');
+  // Newest first: a frequent name or word is read backwards along `at` until the page is full.
+  await knex.raw('create index search_entries_at on search_entries (at, kind, id)');
+  await knex.raw('create index search_entries_office_at on search_entries (office, at) where office is not null');
   await knex.raw('create index search_entries_email on search_entries (email) where email is not null');
   await knex.raw('create index search_entries_phone on search_entries (phone) where phone is not null');
   await knex.raw('create index search_entries_tax_code on search_entries (tax_code) where tax_code is not null');

@@ -6,7 +6,7 @@ import { parseOr400 } from '../errors';
 import { auditEntries } from '../audit';
 import { createAuditStore } from '../../infra/stores/audit';
 import { createPrivacyStore } from '../../infra/stores/privacy';
-import { ENTITY_TYPE_OF, SEARCH_KINDS, createSearchStore, type SearchKind } from '../../infra/stores/search';
+import { ENTITY_TYPE_OF, SEARCH_KINDS, createSearchStore } from '../../infra/stores/search';
 import { SUBJECT_KINDS } from '../../domain/privacy';
 import { operation, type ApiPaths } from '../openapi-kit';
 
@@ -35,16 +35,6 @@ const timelineSchema = z
     for (const extra of given.slice(1)) ctx.addIssue({ code: 'custom', path: [extra], message: `give exactly one of email, phone, taxCode (${given[0]} is already given)` });
   });
 
-/** Kinds of the privacy registry (PERSONAL_KINDS) that the search knows. */
-const KIND_OF_RECORDS: Record<string, SearchKind> = {
-  contacts: 'contact',
-  escalations: 'escalation',
-  missedCalls: 'missed-call',
-  complaints: 'complaint',
-  renewals: 'renewal',
-  appointments: 'appointment',
-};
-
 /** One search over every kind of record, and a citizen's timeline; both audited as reads. */
 export function searchRouter(deps: RouterDeps): Router {
   const router = Router();
@@ -66,9 +56,8 @@ export function searchRouter(deps: RouterDeps): Router {
   router.get('/citizens/timeline', requireRole('operator', 'supervisor', 'uru'), async (req, res) => {
     const q = parseOr400(timelineSchema, req.query);
     const kind = SUBJECT_KINDS.find((k) => q[k] !== undefined)!;
-    // The same person as the privacy export finds: identifiers seen together in a record are one person.
-    const { ids } = await privacy.findRecords({ kind, value: q[kind]! });
-    const records = Object.entries(ids).flatMap(([k, list]) => (KIND_OF_RECORDS[k] ? list.map((id) => ({ kind: KIND_OF_RECORDS[k], id })) : []));
+    // Identifiers seen together in a record are one person, as for the privacy export.
+    const records = await search.person({ kind, value: q[kind]! });
     const timeline = await search.timeline(records, { limit: q.limit, offset: q.offset });
     await audit.record(
       auditEntries(req, 'read', [

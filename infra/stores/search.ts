@@ -9,7 +9,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../db';
-import { normalizeEmail, normalizePhone, normalizeTaxCode } from '../../domain/privacy';
+import { normalizeEmail, normalizePhone, normalizeTaxCode, normalizeSubject, type SubjectKind } from '../../domain/privacy';
 
 export const SEARCH_KINDS = ['contact', 'escalation', 'missed-call', 'complaint', 'renewal', 'appointment'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
@@ -54,6 +54,12 @@ export interface SearchQuery {
 
 export interface SearchStore {
   search(query: SearchQuery): Promise<{ items: SearchItem[]; hasMore: boolean }>;
+  /**
+   * Every record of one person: those holding the identifier, then those holding an identifier
+   * found together with it or belonging to one of their contacts (as the privacy export groups a
+   * person), over the search entries' indexed keys. At most `cap` records.
+   */
+  person(subject: { kind: SubjectKind; value: string }, cap?: number): Promise<{ kind: SearchKind; id: string }[]>;
   /** The given records (by kind), newest first, with their last action. */
   timeline(records: { kind: SearchKind; id: string }[], page: { limit: number; offset: number }): Promise<{ items: TimelineItem[]; total: number }>;
 }
@@ -80,10 +86,11 @@ export function searchArms(raw: string): { ref?: string; email?: string; phone?:
   const compact = normalizeTaxCode(q);
   if (/^[A-Z0-9]{11,16}$/.test(compact) && /[0-9]/.test(compact) && /[A-Z]/.test(compact)) arms.taxCode = compact;
   // Trigrams need three characters: shorter words would scan the whole index.
-  arms.nameWords = foldText(q)
-    .split(/\s+/)
-    .filter((w) => w.length >= 3);
-  if (/\p{L}/u.test(q)) arms.text = foldText(q);
+  const folded = foldText(q);
+  arms.nameWords = folded.split(/\s+/).filter((w) => w.length >= 3);
+  // 'De L', 'Di Bo': no word has a trigram of its own, the whole text has.
+  if (arms.nameWords.length === 0 && folded.length >= 3) arms.nameWords = [folded];
+  if (/\p{L}{3}/u.test(folded)) arms.text = folded;
   return arms;
 }
 
@@ -94,28 +101,17 @@ export function createSearchStore(db: Db): SearchStore {
   return {
     async search({ q, kinds, office, limit, offset }) {
       const arms = searchArms(q);
-      /** [SQL, bindings] of each arm that applies. */
-      const keyArms: [string, Knex.Value][] = [];
-      if (arms.ref !== undefined) keyArms.push(['ref = ?', arms.ref]);
-      if (arms.email !== undefined) keyArms.push(['email = ?', arms.email]);
-      if (arms.phone !== undefined) keyArms.push(['phone = ?', arms.phone]);
-      if (arms.taxCode !== undefined) keyArms.push(['tax_code = ?', arms.taxCode]);
-      const keySql = keyArms.map(([sql]) => sql);
-      const keyBindings = keyArms.map(([, b]) => b);
-      const nameArm = arms.nameWords.length ? `(${arms.nameWords.map(() => 'names like ?').join(' and ')})` : undefined;
-      const nameBindings = arms.nameWords.map((w) => `%${escapeLike(w)}%`);
-
-      const where = [...keySql];
-      const whereBindings: Knex.Value[] = [...keyBindings];
-      if (nameArm) {
-        where.push(nameArm);
-        whereBindings.push(...nameBindings);
-      }
-      if (arms.text !== undefined) {
-        where.push(`doc @@ plainto_tsquery('italian', ?)`);
-        whereBindings.push(arms.text);
-      }
-      if (where.length === 0) return { items: [], hasMore: false };
+      /** The tiers in rank order, each [SQL condition, bindings]. */
+      const tiers: [string, Knex.Value[]][] = [];
+      const keys: [string, Knex.Value][] = [];
+      if (arms.ref !== undefined) keys.push(['ref = ?', arms.ref]);
+      if (arms.email !== undefined) keys.push(['email = ?', arms.email]);
+      if (arms.phone !== undefined) keys.push(['phone = ?', arms.phone]);
+      if (arms.taxCode !== undefined) keys.push(['tax_code = ?', arms.taxCode]);
+      if (keys.length) tiers.push([`(${keys.map(([sql]) => sql).join(' or ')})`, keys.map(([, b]) => b)]);
+      if (arms.nameWords.length) tiers.push([`(${arms.nameWords.map(() => 'names like ?').join(' and ')})`, arms.nameWords.map((w) => `%${escapeLike(w)}%`)]);
+      if (arms.text !== undefined) tiers.push([`doc @@ plainto_tsquery('italian', ?)`, [arms.text]]);
+      if (tiers.length === 0) return { items: [], hasMore: false };
 
       const filters: string[] = [];
       const filterBindings: Knex.Value[] = [];
@@ -131,15 +127,48 @@ export function createSearchStore(db: Db): SearchStore {
         filterBindings.push(allowed);
       }
 
-      const tier = `case ${keySql.length ? `when ${keySql.join(' or ')} then 0 ` : ''}${nameArm ? `when ${nameArm} then 1 ` : ''}else 2 end`;
-      const tierBindings = [...keyBindings, ...(nameArm ? nameBindings : [])];
-      const sql = `select kind, id, title, status, at, service, office, ${tier} as tier
-          from search_entries
-         where (${where.join(' or ')})${filters.map((f) => ` and ${f}`).join('')}
-         order by tier, at desc, kind, id
-         limit ? offset ?`;
-      const { rows } = (await db.raw(sql, [...tierBindings, ...whereBindings, ...filterBindings, limit + 1, offset])) as { rows: Row[] };
+      // One query per tier, each newest first and cut at the page's end: PostgreSQL picks per tier
+      // between the tier's own index (rare values) and a backward walk of `at` (frequent ones),
+      // instead of ranking every match of a common word. A record counts in its best tier only.
+      const window = offset + limit + 1;
+      const parts: string[] = [];
+      const bindings: Knex.Value[] = [];
+      tiers.forEach(([condition, values], i) => {
+        const better = tiers.slice(0, i);
+        const exclusions = better.map(([c]) => ` and not coalesce(${c}, false)`).join('');
+        parts.push(`(select kind, id, title, status, at, service, office, ${i} as tier from search_entries
+                      where ${condition}${exclusions}${filters.map((f) => ` and ${f}`).join('')}
+                      order by at desc, kind desc, id desc limit ${window})`);
+        bindings.push(...values, ...better.flatMap(([, v]) => v), ...filterBindings);
+      });
+      const sql = `select * from (${parts.join(' union all ')}) as hits order by tier, at desc, kind desc, id desc limit ? offset ?`;
+      const { rows } = (await db.raw(sql, [...bindings, limit + 1, offset])) as { rows: Row[] };
       return { items: rows.slice(0, limit).map(itemOf), hasMore: rows.length > limit };
+    },
+
+    async person(subject, cap = 2000) {
+      const keys = { email: new Set<string>(), phone: new Set<string>(), taxCode: new Set<string>(), contact: new Set<string>() };
+      keys[subject.kind].add(normalizeSubject(subject.kind, subject.value));
+      const found = new Map<string, { kind: SearchKind; id: string }>();
+      // A few rounds at most: each adds the identifiers seen together in the records found.
+      for (let round = 0; round < 4 && found.size < cap; round++) {
+        const before = found.size;
+        const { rows } = (await db.raw(
+          `select kind, id, email, phone, tax_code, contact_id from search_entries
+            where email = any(?::text[]) or phone = any(?::text[]) or tax_code = any(?::text[]) or contact_id = any(?::text[])
+            limit ?`,
+          [[...keys.email], [...keys.phone], [...keys.taxCode], [...keys.contact], cap],
+        )) as { rows: { kind: SearchKind; id: string; email: string | null; phone: string | null; tax_code: string | null; contact_id: string | null }[] };
+        for (const r of rows) {
+          found.set(`${r.kind}\u0000${r.id}`, { kind: r.kind, id: r.id });
+          if (r.email) keys.email.add(r.email);
+          if (r.phone) keys.phone.add(r.phone);
+          if (r.tax_code) keys.taxCode.add(r.tax_code);
+          if (r.contact_id) keys.contact.add(r.contact_id);
+        }
+        if (found.size === before) break;
+      }
+      return [...found.values()];
     },
 
     async timeline(records, { limit, offset }) {
