@@ -16,6 +16,15 @@ const STATUS_NAMES = {
   responded: 'Risposto', pending: 'Da confermare', confirmed: 'Confermato', cancelled: 'Annullato', booked: 'Prenotato', reminded: 'Promemoria inviato',
   rescheduled: 'Spostato', attended: 'Presentato', no_show: 'Non presentato', incomplete: 'Documenti incompleti', waiting_citizen: 'In attesa del cittadino',
 };
+/** The steps most records go through, in Italian (any other step is shown as recorded). */
+const STEP_NAMES = {
+  opened: 'Aperto', created: 'Creato', registered: 'Registrato', classified: 'Classificato', resolved: 'Risolto', escalated: 'Inoltrato all’ufficio',
+  'missed-call': 'Modulo di mancata risposta', 'taken-in-charge': 'Preso in carico', 'note-added': 'Nota aggiunta', returned: 'Restituito', reassigned: 'Riassegnato',
+  responded: 'Risposta inviata', closed: 'Chiuso', confirmed: 'Confermato', cancelled: 'Annullato', booked: 'Prenotato', rescheduled: 'Spostato', reminded: 'Promemoria inviato',
+  'info-requested': 'Informazioni chieste al cittadino', 'callback-recorded': 'Richiamata registrata',
+};
+const stepName = (a) => STEP_NAMES[a] ?? a;
+
 /** Where each kind's details are read, and who may read them. */
 const DETAIL = {
   contact: { path: (id) => `/contacts/${encodeURIComponent(id)}`, roles: ['operator', 'supervisor', 'admin'] },
@@ -50,7 +59,7 @@ async function openItem(item, role) {
   if (!detail?.roles.includes(role)) return infoDialog(title, base);
   try {
     const full = await api(detail.path(item.id));
-    infoDialog(title, base, h('h3', {}, 'Passaggi'), historyList(full.history));
+    infoDialog(title, base, h('h3', {}, 'Passaggi'), historyList(full.history, STEP_NAMES));
   } catch (err) {
     infoDialog(title, base, h('p', { class: 'muted' }, err instanceof ApiError && err.status === 403 ? 'Dettagli non disponibili per questa chiave.' : explain(err)));
   }
@@ -81,7 +90,7 @@ function resultList(items, role, { listLabel, withLastAction = false }) {
         badge(KIND_NAMES[item.kind] ?? item.kind, 'info'),
         ' ',
         badge(statusName(item.status), 'neutral'),
-        h('div', { class: 'muted' }, `${item.id} · ${fmtDateTime(item.at)}`, withLastAction && item.lastAction ? ` · ultimo passaggio: ${item.lastAction.action} (${fmtDateTime(item.lastAction.at)})` : ''),
+        h('div', { class: 'muted' }, `${item.id} · ${fmtDateTime(item.at)}`, withLastAction && item.lastAction ? ` · ultimo passaggio: ${stepName(item.lastAction.action)} (${fmtDateTime(item.lastAction.at)})` : ''),
       ),
     ),
   );
