@@ -144,9 +144,12 @@ export async function up(knex: Knex): Promise<void> {
     const fn = `${k.view.replace('search_source_', 'search_sync_')}`;
     const extra =
       k.kind === 'contact'
-        ? // An escalation's entry carries its contact's caller and reason.
-          `insert into search_entries (${COLUMNS}) select ${COLUMNS} from search_source_escalation where contact_id = new.id
-             on conflict (kind, id) do update set ${UPSERT_SET};`
+        ? // An escalation's entry carries its contact's caller and reason: rebuilt when they change
+          // (an erasure), not on every transition of the contact, so a contact's write never waits on its escalation's.
+          `if tg_op = 'UPDATE' and (new.caller is distinct from old.caller or new.reason is distinct from old.reason or new.category is distinct from old.category) then
+             insert into search_entries (${COLUMNS}) select ${COLUMNS} from search_source_escalation where contact_id = new.id
+               on conflict (kind, id) do update set ${UPSERT_SET};
+           end if;`
         : '';
     await knex.raw(`create function ${fn}() returns trigger language plpgsql as $$
       begin

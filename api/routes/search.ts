@@ -49,7 +49,6 @@ export function searchRouter(deps: RouterDeps): Router {
     const office = a.role === 'office' ? (a.office ?? '') : undefined;
     const found = await search.search({ q: q.q, kinds: q.kind ? [q.kind] : undefined, office, limit: q.limit, offset: q.offset });
     await audit.record(auditEntries(req, 'read', found.items.map((i) => [ENTITY_TYPE_OF[i.kind], i.id])));
-    res.locals.logLevel = 'debug';
     res.json({ items: found.items, limit: q.limit, offset: q.offset, hasMore: found.hasMore });
   });
 
