@@ -154,7 +154,8 @@ async function main(): Promise<void> {
       { name: 'text word (Italian stemming)', next: async () => { const w = words[Math.floor(Math.random() * words.length)]; return () => search.search({ q: w, ...page }); } },
       { name: 'text phrase, page 3', next: async () => { const t = TOPICS[Math.floor(Math.random() * TOPICS.length)]; return () => search.search({ q: t, limit: 20, offset: 40 }); } },
       { name: 'office key: surname', next: async () => { const c = await randomContact(); const o = OFFICES[Math.floor(Math.random() * OFFICES.length)]; return () => search.search({ q: c.caller.surname, office: o, ...page }); } },
-      { name: 'no hit', next: async () => { const n = Math.floor(Math.random() * 1e9); return () => search.search({ q: `zzq${n}`, ...page }); } },
+      { name: 'no hit (a reference that does not exist)', next: async () => { const n = Math.floor(Math.random() * 1e9); return () => search.search({ q: `ZZQ-${n}`, ...page }); } },
+      { name: 'no hit (a word that is nowhere)', next: async () => { const w = Array.from({ length: 7 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join(''); return () => search.search({ q: w, ...page }); } },
       {
         name: 'timeline by email (the person, then the entries)',
         next: async () => {

@@ -85,6 +85,9 @@ export function searchArms(raw: string): { ref?: string; email?: string; phone?:
   }
   const compact = normalizeTaxCode(q);
   if (/^[A-Z0-9]{11,16}$/.test(compact) && /[0-9]/.test(compact) && /[A-Z]/.test(compact)) arms.taxCode = compact;
+  // One word with digits is a reference or a tax code: names hold no digits, and looking for it in
+  // every text would only add noise (and time).
+  if (!/\s/.test(q) && /[0-9]/.test(q)) return arms;
   // Trigrams need three characters: shorter words would scan the whole index.
   const folded = foldText(q);
   arms.nameWords = folded.split(/\s+/).filter((w) => w.length >= 3);
