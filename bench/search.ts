@@ -10,7 +10,7 @@
  * lookup of a contact by id on the same data in the same run: p50/p95/p99 per query type and the
  * ratios. Goal: p99 < 100 ms; the process exits with code 1 when a p99 is slower.
  *
- * SEARCH_BENCH_SCALE=0.1 runs it on a tenth of the data (a quick check).
+ * BENCH_SEARCH_SCALE=0.1 runs it on a tenth of the data (a quick check).
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -19,7 +19,7 @@ import { startBenchDatabase } from './support';
 import type { Db } from '../infra/db';
 import { createSearchStore } from '../infra/stores/search';
 
-const SCALE = Number(process.env.SEARCH_BENCH_SCALE ?? 1);
+const SCALE = Number(process.env.BENCH_SEARCH_SCALE ?? 1);
 const N = {
   contacts: Math.round(1_000_000 * SCALE),
   complaints: Math.round(100_000 * SCALE),
@@ -28,7 +28,7 @@ const N = {
   renewals: Math.round(50_000 * SCALE),
   appointments: Math.round(20_000 * SCALE),
 };
-const RUNS = Number(process.env.SEARCH_BENCH_RUNS ?? 300);
+const RUNS = Number(process.env.BENCH_SEARCH_RUNS ?? 200);
 const GOAL_P99_MS = 100;
 
 const SURNAMES = ['Rossi', 'Russo', 'Ferrari', 'Esposito', 'Bianchi', 'Romano', 'Colombo', 'Ricci', 'Marino', 'Greco', 'Bruno', 'Gallo', 'Conti', 'De Luca', 'Mancini', 'Costa', 'Giordano', 'Rizzo', 'Lombardi', 'Moretti', 'Barbieri', 'Fontana', 'Santoro', 'Mariani', 'Rinaldi', 'Caruso', 'Ferrara', 'Galli', 'Martini', 'Leone', 'Longo', 'Gentile', 'Martinelli', 'Vitale', 'Lombardo', 'Serra', 'Coppola', 'De Santis', "D'Angelo", 'Marchetti', 'Parisi', 'Villa', 'Conte', 'Ferraro', 'Ferri', 'Fabbri', 'Bianco', 'Marini', 'Grasso', 'Valentini', 'Messina', 'Sala', 'De Angelis', 'Gatti', 'Pellegrini', 'Palumbo', 'Sanna', 'Farina', 'Rizzi', 'Monti', 'Cattaneo', 'Morelli', 'Amato', 'Silvestri', 'Mazza', 'Testa', 'Grassi', 'Pellegrino', 'Carbone', 'Giuliani', 'Benedetti', 'Barone', 'Rossetti', 'Caputo', 'Montanari', 'Guerra', 'Palmieri', 'Bernardi', 'Martino', 'Fiore', 'De Rosa', 'Ferretti', 'Bellini', 'Basile', 'Riva', 'Donati', 'Piras', 'Vitali', 'Battaglia', 'Sartori', 'Neri', 'Costantini', 'Milani', 'Pagano', 'Ruggiero', 'Sorrentino', "D'Amico", 'Orlando', 'Damico', 'Negri', 'Zanichelli', 'Nicolò', 'Cavalli', 'Benassi', 'Tonelli', 'Zanella', 'Pedrotti', 'Dallapiccola', 'Tomasi', 'Andreatta'];
@@ -191,8 +191,8 @@ async function main(): Promise<void> {
     }
     say('');
     say(`goal: every search and timeline p99 < ${GOAL_P99_MS} ms: ${slow ? 'NOT MET' : 'met'} (total bench time ${((Date.now() - started) / 1000).toFixed(0)} s)`);
-    if (process.env.SEARCH_BENCH_OUT) {
-      writeFileSync(process.env.SEARCH_BENCH_OUT, `${out.join('\n')}\n`);
+    if (process.env.BENCH_SEARCH_OUT) {
+      writeFileSync(process.env.BENCH_SEARCH_OUT, `${out.join('\n')}\n`);
     }
     if (slow) process.exitCode = 1;
   } finally {
