@@ -13,6 +13,18 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
+/**
+ * Modules evaluated once per worker in its reusable V8 context, shared by every workflow, instead
+ * of once per workflow: by default the SDK evaluates a workflow's imports in a module cache of its
+ * own, so each contact start re-ran date-holidays' and moment-timezone's data tables (a third of
+ * the worker's CPU in a profile, and the workflow thread's heap growth) and `calendarOf`'s cache
+ * never outlived one workflow. These modules are deterministic, keep no per-workflow state (the
+ * calendar cache only memoises a pure function of its spec), and read the clock only through
+ * the sandbox's `Date` at call time. The SDK deep-freezes their exports. Every bundle of the
+ * workflows (build, tests, benchmarks, this cache) must use the same list.
+ */
+export const PRELOAD_MODULES = ['luxon', 'date-holidays', require.resolve('../domain/business-calendar')];
+
 export interface WorkflowBundleSource {
   /** The module exporting every workflow (what `workflowsPath` would be). */
   workflowsPath: string;
@@ -41,7 +53,7 @@ function filesOf(entry: string, out: string[]): void {
 /** Hash of the inputs' paths and contents plus the bundle options: the cache key. */
 export function workflowBundleHash(source: WorkflowBundleSource): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([source.workflowsPath, source.failureConverterPath]));
+  hash.update(JSON.stringify([source.workflowsPath, source.failureConverterPath, PRELOAD_MODULES]));
   const files: string[] = [];
   for (const input of source.inputs) filesOf(input, files);
   for (const file of files) {
@@ -90,7 +102,7 @@ export async function cachedWorkflowBundle(source: WorkflowBundleSource, cacheDi
 async function bundleMain(arg: string): Promise<void> {
   const { workflowsPath, failureConverterPath, target } = JSON.parse(arg) as WorkflowBundleSource & { target: string };
   const quiet = { info() {}, warn() {}, debug() {}, trace() {}, log() {}, error: (m: string) => console.error(m) };
-  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quiet as never });
+  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, preloadModules: PRELOAD_MODULES, logger: quiet as never });
   writeFileSync(target, code);
 }
 
