@@ -4,7 +4,7 @@ import { DefaultLogger, LogLevel, NativeConnection, Runtime, Worker, WorkerOptio
 import type { DataConverter } from '@temporalio/common';
 import { createActivities, ActivityDeps } from './activities';
 import { Config, EXIT_CONFIG, loadConfig, requirePayloadKeys } from './infra/config';
-import { encryptingDataConverter } from './infra/codec';
+import { encryptingDataConverter, FAILURE_CONVERTER_PATH } from './infra/codec';
 import { resolveEndpoints } from './infra/endpoints';
 import { createDb } from './infra/db';
 import { createMailer } from './infra/mailer';
@@ -16,6 +16,7 @@ import { setupRetentionSchedule } from './infra/retention-schedule';
 import { TASK_QUEUE } from './workflows/common';
 import { createCatalogVersionStore } from './infra/stores/catalog-versions';
 import { setupAppointmentSchedules } from './infra/appointments-schedule';
+import { cachedWorkflowBundle } from './infra/workflow-bundle';
 
 export interface WorkerParams {
   connection: NativeConnection;
@@ -56,6 +57,17 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
   });
 }
 
+/**
+ * From source (no `npm run build`): the workflow bundle cached under DATA_DIR, rebuilt in a child
+ * process when the sources change (infra/workflow-bundle.ts), so webpack's heap never stays in the worker.
+ */
+async function sourceBundle(config: Config, logger: ReturnType<typeof createLogger>): Promise<string> {
+  const inputs = ['workflows', 'domain', 'activities', 'infra', 'package-lock.json'].map((p) => path.join(__dirname, p));
+  const { codePath, built } = await cachedWorkflowBundle({ workflowsPath: require.resolve('./workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, inputs }, path.join(config.DATA_DIR, 'workflow-bundle'));
+  logger.info({ bundle: path.basename(codePath), built }, built ? 'workflow bundle built' : 'workflow bundle reused');
+  return codePath;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
@@ -82,8 +94,8 @@ async function main(): Promise<void> {
     taskQueue,
     dataConverter,
     deps: { db, mailer, catalog, settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY } },
-    // Production (dist/): the bundle made at build time; development: bundled from source at start.
-    ...(existsSync(PREBUILT_BUNDLE) ? { workflowBundle: { codePath: PREBUILT_BUNDLE } } : {}),
+    // Production (dist/): the bundle made at build time; from source: a bundle cached under DATA_DIR.
+    workflowBundle: { codePath: existsSync(PREBUILT_BUNDLE) ? PREBUILT_BUNDLE : await sourceBundle(config, logger) },
     tuning: workerTuning(config),
   });
   await setupRenewalsExportSchedule(config, catalog, endpoints.temporalAddress, taskQueue, logger);

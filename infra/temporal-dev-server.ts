@@ -1,5 +1,5 @@
 import { spawn, ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TEMPORAL_CLI } from './temporal-binaries';
@@ -10,6 +10,33 @@ export interface TemporalDevServerHandle {
   uiUrl?: string;
   process: ChildProcess;
   stop(): Promise<void>;
+}
+
+/**
+ * SQLite of the persistent dev server: write-ahead log with `synchronous=normal` instead of the
+ * default rollback journal with an fsync at every commit (each history write is a commit). What it
+ * trades: the database stays consistent after any crash and nothing is lost when only the server
+ * process dies (committed pages are in the OS cache); after a power loss or kernel crash the last
+ * commits before it (up to the last WAL checkpoint sync, typically well under a second) may be
+ * missing: a transition answered just before could be gone from Temporal while its PostgreSQL rows
+ * stay, and a workflow task or timer re-runs (activities are idempotent, emails are claimed in
+ * `sent_emails`). A production deployment uses a real Temporal cluster (TEMPORAL_ADDRESS), not this.
+ */
+const SQLITE_PRAGMAS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+
+/**
+ * One task-queue partition instead of the server's default four: with one worker process, four
+ * partitions only add poll forwarding between partitions (CPU on the server, latency on every
+ * task). Shrinking the partitions of a database that has used four could strand tasks queued in
+ * the others, so a database is marked when it is created with one partition, and an unmarked
+ * existing database keeps reading four partitions (writes go to one, so the others drain).
+ */
+export function partitionArgs(dbFile: string | undefined): string[] {
+  const one = ['--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1'];
+  if (!dbFile) return [...one, '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1'];
+  const marker = `${dbFile}.one-partition`;
+  if (!existsSync(dbFile) && !existsSync(marker)) writeFileSync(marker, 'task queues of this database use one partition (infra/temporal-dev-server.ts)\n');
+  return [...one, '--dynamic-config-value', `matching.numTaskqueueReadPartitions=${existsSync(marker) ? 1 : 4}`];
 }
 
 /** Starts `temporal server start-dev` (persistent SQLite file when `dbFile` is given) and waits until it answers. */
@@ -26,7 +53,7 @@ export async function startTemporalDevServer(opts: {
   else args.push('--headless');
   if (opts.dbFile) {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
-    args.push('--db-filename', opts.dbFile);
+    args.push('--db-filename', opts.dbFile, ...SQLITE_PRAGMAS);
   }
   // The search attributes every lifecycle upserts (registered on the server's namespace).
   for (const name of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=Keyword`);
@@ -34,6 +61,7 @@ export async function startTemporalDevServer(opts: {
   args.push('--dynamic-config-value', 'frontend.namespaceCacheRefreshInterval="1s"');
   // Idle pollers re-poll within 10 s, so a worker's last poll time proves it alive within seconds (readiness).
   args.push('--dynamic-config-value', 'matching.longPollExpirationInterval="10s"');
+  args.push(...partitionArgs(opts.dbFile));
   const child = spawn(TEMPORAL_CLI, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = opts.log ?? (() => {});
   child.stdout?.on('data', (d: Buffer) => log(d.toString()));
