@@ -61,6 +61,8 @@ export const slaSchema = z.object({
   reminderLead: isoDuration.default('PT1H'),
   callback: isoDuration.default('PT4H'),
   complaintTerm: isoDuration.default('P30D'),
+  /** Business time an escalation waits for the citizen's reply before it goes back to the office. */
+  citizenReplyLimit: isoDuration.default('P10D'),
   answerTimeTargetSec: z.number().positive().default(13),
   abandonedPctTarget: z.number().min(0).max(100).default(3),
   firstLevelResolvedPctTarget: z.number().min(0).max(100).default(75),

@@ -44,7 +44,28 @@ export interface ContactRecord extends ContactView {
   originDetails: Record<string, unknown>;
 }
 
-export type EscalationStatus = 'open' | 'in_charge' | 'resolved' | 'returned';
+export type EscalationStatus = 'open' | 'in_charge' | 'waiting_citizen' | 'resolved' | 'returned';
+
+/**
+ * A paused deadline clock: since when, until when at the latest (the wait limit, or the new
+ * attempt time of a callback), and the business time each pending deadline had left at the pause.
+ */
+export interface ClockPause {
+  since: string;
+  until: string;
+  remainingMs: Record<string, number>;
+}
+
+/** A question the office put to the citizen, and the citizen's reply once it came. */
+export interface InfoRequest {
+  question: string;
+  askedAt: string;
+  askedBy: string;
+  reply: string | null;
+  repliedAt: string | null;
+  /** 'reply' (recorded by an operator, an integrator, the office or the mail intake) or 'wait-limit'. */
+  endedBy: 'reply' | 'wait-limit' | null;
+}
 
 export interface EscalationView {
   id: string;
@@ -63,10 +84,15 @@ export interface EscalationView {
   returnReason: string | null;
   notes: { at: string; by: string; text: string }[];
   createdAt: string;
+  /** The paused clock while the escalation waits for the citizen (null otherwise; absent in views of older workflows). */
+  pause?: ClockPause | null;
+  infoRequests?: InfoRequest[];
 }
 
 export const CALLBACK_OUTCOMES = ['reached', 'unreachable', 'not_needed'] as const;
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
+/** A callback attempt that found nobody: the form stays open and the office tries again at `retryAt`. */
+export const RETRY_OUTCOME = 'not_reachable_retry' as const;
 
 /** The standard form: who called, when, whom they sought, why, how to call back. */
 export interface MissedCallForm {
@@ -94,4 +120,8 @@ export interface MissedCallView extends Omit<MissedCallForm, 'callAt'> {
   note: string | null;
   createdAt: string;
   closedAt: string | null;
+  /** The paused clock until the new attempt time (null otherwise; absent in views of older workflows). */
+  pause?: ClockPause | null;
+  /** Attempts that found nobody ("non raggiungibile, riprova"). */
+  retries?: number;
 }

@@ -34,3 +34,7 @@ export const resolveEscalationUpdate = defineUpdate<EscalationView, [{ response:
 export const returnEscalationUpdate = defineUpdate<EscalationView, [{ reason: string; actor: Actor }]>('returnEscalation');
 export const reassignEscalationUpdate = defineUpdate<EscalationView, [{ office: string; actor: Actor }]>('reassignEscalation');
 export const escalationQuery = defineQuery<EscalationView>('escalation');
+/** The office asks the citizen something: the clock pauses until the reply (or the wait limit). */
+export const requestCitizenInfoUpdate = defineUpdate<EscalationView, [{ question: string; actor: Actor }]>('requestInfo');
+/** The citizen's reply (recorded by an operator, an integrator, the office, or the mail intake): the clock resumes. */
+export const citizenReplyUpdate = defineUpdate<EscalationView, [{ reply: string; actor: Actor }]>('citizenReply');

@@ -7,11 +7,12 @@
  * when a deadline passes, the supervisor is told and the escalation is flagged, and stays open.
  * Every action is an update whose validator refuses impossible transitions synchronously.
  */
-import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { BusinessCalendar, reminderInstant } from '../domain/business-calendar';
 import type { Service } from '../domain/catalog';
-import type { EscalationStatus, EscalationView } from '../domain/contacts';
+import type { EscalationStatus, EscalationView, InfoRequest } from '../domain/contacts';
+import { DEFAULT_CITIZEN_REPLY_LIMIT, remainingAt, resumedDue } from '../domain/paused-clock';
 import { durableActivity } from './activity-options';
 import { Actor, SYSTEM_ACTOR, workflowId } from './common';
 import { DeadlineTimer, PlannedTimer, Rules, childOpening, createRecorder, forbidden, refuse, rulesOf } from './kit';
@@ -19,8 +20,10 @@ import {
   EscalationInput,
   EscalationResult,
   addNoteUpdate,
+  citizenReplyUpdate,
   escalationQuery,
   reassignEscalationUpdate,
+  requestCitizenInfoUpdate,
   resolveEscalationUpdate,
   returnEscalationUpdate,
   takeChargeUpdate,
@@ -29,6 +32,12 @@ import {
 const { notify } = proxyActivities<Activities>(durableActivity);
 
 type Deadline = 'take-charge' | 'resolve';
+
+/**
+ * Marks the histories of escalations that paused their clock for the citizen. The pause is only
+ * reachable through the new `requestInfo` update, so histories recorded before it replay unchanged.
+ */
+const PAUSED_CLOCK_PATCH = 'escalation-paused-clock';
 
 /**
  * The opening of an escalation, done by its contact: the view the API answers with, the first
@@ -88,7 +97,8 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
 
   const officeName = () => service.offices.find((o) => o.code === s.office)?.name ?? s.office;
   const officeMailbox = () => service.offices.find((o) => o.code === s.office)?.mailbox ?? service.mailboxes.sector;
-  const isActive = () => s.status === 'open' || s.status === 'in_charge';
+  const isActive = () => s.status === 'open' || s.status === 'in_charge' || s.status === 'waiting_citizen';
+  const citizenEmail = () => input.contact.caller.email?.trim() || null;
   const mustBeActive = () => {
     if (!isActive()) throw refuse(`escalation ${input.id} is ${s.status}`);
   };
@@ -116,7 +126,7 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
     {
       validator: ({ actor }) => {
         officeAction.validator({ actor });
-        if (s.status === 'in_charge') throw refuse(`escalation ${input.id} is already taken in charge`);
+        if (s.status === 'in_charge' || s.status === 'waiting_citizen') throw refuse(`escalation ${input.id} is already taken in charge`);
       },
     },
   );
@@ -142,6 +152,7 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
     {
       validator: ({ actor }) => {
         officeAction.validator({ actor });
+        if (s.status === 'waiting_citizen') throw refuse(`escalation ${input.id} is waiting for the citizen's reply: record the reply first`);
         if (s.status !== 'in_charge') throw refuse(`escalation ${input.id} must be taken in charge before it is resolved`);
       },
     },
@@ -151,6 +162,7 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
     returnEscalationUpdate,
     async ({ reason, actor }) => {
       s.status = 'returned';
+      s.pause = null;
       s.returnReason = reason;
       s.closedBy = actor;
       return act('returned', actor, { reason });
@@ -165,6 +177,7 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
       await condition(() => loaded);
       mustBeOfficeOfService(office);
       mustBeActive();
+      if (s.status === 'waiting_citizen') throw refuse(`escalation ${input.id} is waiting for the citizen's reply: record the reply first`);
       const from = s.office;
       const now = Date.now();
       s.office = office;
@@ -185,9 +198,91 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
         // Right after the opening the rules may still be on their way: the handler checks then.
         if (loaded) mustBeOfficeOfService(office);
         if (office === s.office) throw refuse(`escalation ${input.id} is already with office ${office}`);
+        if (s.status === 'waiting_citizen') throw refuse(`escalation ${input.id} is waiting for the citizen's reply: record the reply first`);
       },
     },
   );
+
+  // --- the paused clock: a question to the citizen, and the reply ---------------------------
+  /** The deadlines still running in a status: their business time left is kept while paused. */
+  const pendingIn = (status: EscalationStatus): Deadline[] =>
+    (status === 'open' ? (['take-charge', 'resolve'] as Deadline[]) : status === 'in_charge' ? (['resolve'] as Deadline[]) : []).filter((d) => !s.breached[d]);
+
+  /** Back to the status before the pause; every pending deadline the business time it had left after `now`. */
+  const resume = (now: number, endedBy: InfoRequest['endedBy'], reply: string | null) => {
+    const pause = s.pause!;
+    for (const [deadline, ms] of Object.entries(pause.remainingMs) as [Deadline, number][]) {
+      if (deadline === 'take-charge') s.takeChargeDueAt = resumedDue(calendar, now, ms);
+      else s.resolveDueAt = resumedDue(calendar, now, ms);
+    }
+    s.status = pause.resumeStatus;
+    s.pause = null;
+    const asked = s.infoRequests[s.infoRequests.length - 1];
+    asked.reply = reply;
+    asked.repliedAt = reply === null ? null : new Date(now).toISOString();
+    asked.endedBy = endedBy;
+    timer.replan();
+  };
+  const dueTimes = () => ({ takeChargeDueAt: new Date(s.takeChargeDueAt).toISOString(), resolveDueAt: new Date(s.resolveDueAt).toISOString() });
+
+  setHandler(
+    requestCitizenInfoUpdate,
+    async ({ question, actor }) => {
+      if (!loaded) {
+        await condition(() => loaded);
+        if (s.status !== 'in_charge') throw refuse(`escalation ${input.id} is ${s.status}`);
+      }
+      patched(PAUSED_CLOCK_PATCH);
+      const now = Date.now();
+      const pending = pendingIn(s.status);
+      const dues = Object.fromEntries(pending.map((d) => [d, dueOf(d)])) as Record<Deadline, number>;
+      const until = calendar.addBusinessTime(now, service.sla.citizenReplyLimit ?? DEFAULT_CITIZEN_REPLY_LIMIT);
+      s.pause = { since: now, until, remainingMs: remainingAt(calendar, now, dues), resumeStatus: s.status };
+      s.status = 'waiting_citizen';
+      s.infoRequests.push({ question, askedAt: new Date(now).toISOString(), askedBy: actor.name, reply: null, repliedAt: null, endedBy: null });
+      const n = s.infoRequests.length;
+      const v = await act('info-requested', actor, { question, waitLimitAt: new Date(until).toISOString(), remainingMs: s.pause.remainingMs });
+      await notify({
+        key: `${input.id}/info-request-${n}`,
+        to: [citizenEmail()!],
+        template: 'escalation-info-request',
+        data: { ...emailBase(), question, waitLimitAt: until, phone: service.phoneNumbers[0] },
+      });
+      return v;
+    },
+    {
+      validator: ({ actor }) => {
+        mustBeOwnOffice(actor);
+        if (s.status === 'waiting_citizen') throw refuse(`escalation ${input.id} is already waiting for the citizen's reply`);
+        if (s.status !== 'in_charge') throw refuse(`escalation ${input.id} must be taken in charge (it is ${s.status}) before the citizen is asked`);
+        if (!citizenEmail()) throw refuse(`the citizen of escalation ${input.id} left no email address: call them and add a note instead`);
+      },
+    },
+  );
+
+  setHandler(
+    citizenReplyUpdate,
+    async ({ reply, actor }) => {
+      // Waiting for the citizen implies the rules were loaded (the question needed them).
+      patched(PAUSED_CLOCK_PATCH);
+      resume(Date.now(), 'reply', reply);
+      return act('citizen-replied', actor, { reply, ...dueTimes() });
+    },
+    {
+      validator: ({ actor }) => {
+        mustBeOwnOffice(actor);
+        if (s.status !== 'waiting_citizen') throw refuse(`escalation ${input.id} is not waiting for the citizen's reply (it is ${s.status})`);
+      },
+    },
+  );
+
+  /** No reply within the limit: back to the office with its clock running, and a notice to it. */
+  const waitLimitReached = async () => {
+    const n = s.infoRequests.length;
+    resume(Date.now(), 'wait-limit', null);
+    await recorder.record('wait-limit-reached', SYSTEM_ACTOR, dueTimes());
+    await notify({ key: `${input.id}/wait-limit-${n}`, to: [officeMailbox()], template: 'escalation-wait-expired', data: { ...emailBase(), question: s.infoRequests[n - 1].question, resolveDueAt: s.resolveDueAt } });
+  };
 
   setHandler(escalationQuery, view);
 
@@ -220,6 +315,8 @@ export async function escalationWorkflow(input: EscalationInput): Promise<Escala
 
   const plan = (): PlannedTimer | undefined => {
     const timers: PlannedTimer[] = [];
+    // While the citizen is asked, no reminder nor breach: only the wait limit.
+    if (s.status === 'waiting_citizen' && s.pause) timers.push({ at: s.pause.until, fire: waitLimitReached });
     const pending: Deadline[] = s.status === 'open' ? ['take-charge', 'resolve'] : s.status === 'in_charge' ? ['resolve'] : [];
     for (const deadline of pending) {
       const due = dueOf(deadline);
@@ -259,6 +356,9 @@ export interface EscalationState {
   response: string | null;
   returnReason: string | null;
   notes: { at: string; by: string; text: string }[];
+  /** While waiting for the citizen: the pause, the wait limit and the status to go back to. */
+  pause: { since: number; until: number; remainingMs: Partial<Record<Deadline, number>>; resumeStatus: EscalationStatus } | null;
+  infoRequests: InfoRequest[];
 }
 
 /** The state of an escalation when it opens. */
@@ -276,6 +376,8 @@ export function openedEscalation(input: EscalationInput): EscalationState {
     response: null,
     returnReason: null,
     notes: [],
+    pause: null,
+    infoRequests: [],
   };
 }
 
@@ -299,5 +401,13 @@ export function escalationView(input: EscalationInput, s: EscalationState): Esca
     returnReason: s.returnReason,
     notes: s.notes,
     createdAt: new Date(s.createdAt).toISOString(),
+    pause: s.pause
+      ? {
+          since: new Date(s.pause.since).toISOString(),
+          until: new Date(s.pause.until).toISOString(),
+          remainingMs: Object.fromEntries(Object.entries(s.pause.remainingMs).map(([d, ms]) => [d === 'take-charge' ? 'takeCharge' : d, ms])),
+        }
+      : null,
+    infoRequests: s.infoRequests.map((r) => ({ ...r })),
   };
 }

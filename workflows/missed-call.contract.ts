@@ -29,3 +29,9 @@ export interface MissedCallResult {
 }
 
 export const recordCallbackUpdate = defineUpdate<MissedCallView, [{ outcome: CallbackOutcome; note?: string; actor: Actor }]>('recordCallback');
+/**
+ * A callback attempt that found nobody ("non raggiungibile, riprova"): the form stays open, its
+ * clock pauses until `retryAt` (moved to the office's next opening when closed then), when the
+ * office is reminded to try again.
+ */
+export const retryCallbackUpdate = defineUpdate<MissedCallView, [{ retryAt: number; note?: string; actor: Actor }]>('retryCallback');

@@ -7,7 +7,9 @@ import { invalidField, notFound, parseOr400 } from '../errors';
 import { paginationSchema } from '../pagination';
 import {
   addNoteUpdate,
+  citizenReplyUpdate,
   reassignEscalationUpdate,
+  requestCitizenInfoUpdate,
   resolveEscalationUpdate,
   returnEscalationUpdate,
   takeChargeUpdate,
@@ -19,7 +21,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 
 const listSchema = paginationSchema.extend({
   office: text(50).optional(),
-  status: z.enum(['open', 'in_charge', 'resolved', 'returned']).optional(),
+  status: z.enum(['open', 'in_charge', 'waiting_citizen', 'resolved', 'returned']).optional(),
   breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 const emptySchema = z.object({}).strict();
@@ -27,6 +29,8 @@ const noteSchema = z.object({ text: text(4000) }).strict();
 const resolveSchema = z.object({ response: text(8000) }).strict();
 const returnSchema = z.object({ reason: text(4000) }).strict();
 const reassignSchema = z.object({ office: text(50) }).strict();
+const requestInfoSchema = z.object({ question: text(4000) }).strict();
+const citizenReplySchema = z.object({ reply: text(8000) }).strict();
 
 export function escalationsRouter(deps: RouterDeps): Router {
   const router = Router();
@@ -85,6 +89,19 @@ export function escalationsRouter(deps: RouterDeps): Router {
     res.json(await untilChildStarted(() => handleOf(e.id).executeUpdate(reassignEscalationUpdate, { args: [{ office: body.office, actor: actorOf(req) }] })));
   });
 
+  // The paused clock: the office asks the citizen (by email; 409 when the contact left none), the reply resumes it.
+  router.post('/escalations/:id/request-info', requireRole('office', 'supervisor'), async (req, res) => {
+    const body = parseOr400(requestInfoSchema, req.body);
+    const e = await load(req);
+    res.json(await untilChildStarted(() => handleOf(e.id).executeUpdate(requestCitizenInfoUpdate, { args: [{ question: body.question, actor: actorOf(req) }] })));
+  });
+
+  router.post('/escalations/:id/citizen-reply', requireRole('operator', 'integrator', 'office', 'supervisor'), async (req, res) => {
+    const body = parseOr400(citizenReplySchema, req.body);
+    const e = await load(req);
+    res.json(await untilChildStarted(() => handleOf(e.id).executeUpdate(citizenReplyUpdate, { args: [{ reply: body.reply, actor: actorOf(req) }] })));
+  });
+
   return router;
 }
 
@@ -112,5 +129,11 @@ export const escalationsPaths: ApiPaths = {
   },
   '/escalations/{id}/reassign': {
     post: operation({ ...op, summary: 'Reassign to another office with fresh deadlines', roles: ['supervisor'], body: reassignSchema, ok: { 200: 'The escalation' }, example: { path: { id: 'no-such-escalation' }, body: { office: 'ADL-MOBILITA' }, as: asSupervisor, status: 404 } }),
+  },
+  '/escalations/{id}/request-info': {
+    post: operation({ ...op, summary: 'Ask the citizen (by email) for information: status `waiting_citizen`, deadlines paused; 409 when not in charge or the contact has no email', roles: ['office', 'supervisor'], body: requestInfoSchema, ok: { 200: 'The escalation' }, example: { path: { id: 'no-such-escalation' }, body: { question: 'Può indicarci il numero di targa?' }, as: asSupervisor, status: 404 } }),
+  },
+  '/escalations/{id}/citizen-reply': {
+    post: operation({ ...op, summary: 'The citizen’s reply: back to `in_charge`, deadlines moved by the paused business time', roles: ['operator', 'integrator', 'office', 'supervisor'], body: citizenReplySchema, ok: { 200: 'The escalation' }, example: { path: { id: 'no-such-escalation' }, body: { reply: 'La targa è AB123CD' }, as: { role: 'operator' }, status: 404 } }),
   },
 };

@@ -5,14 +5,36 @@ import type { RouterDeps } from '../app';
 import { actorOf, assertOfficeAccess, requireRole, scopedOffice } from '../auth';
 import { notFound, parseOr400 } from '../errors';
 import { paginationSchema } from '../pagination';
-import { CALLBACK_OUTCOMES, recordCallbackUpdate, workflowId } from '../../workflows/definitions';
+import { CALLBACK_OUTCOMES, recordCallbackUpdate, retryCallbackUpdate, workflowId } from '../../workflows/definitions';
+import { RETRY_OUTCOME } from '../../domain/contacts';
+import { MAX_RETRY_DAYS } from '../../domain/paused-clock';
 import { idPath, operation, type ApiPaths } from '../openapi-kit';
 
 const listSchema = paginationSchema.extend({
   office: z.string().trim().min(1).max(50).optional(),
   status: z.enum(['open', 'closed']).optional(),
 });
-const callbackSchema = z.object({ outcome: z.enum(CALLBACK_OUTCOMES), note: z.string().trim().min(1).max(4000).optional() }).strict();
+/**
+ * A closing outcome, or `not_reachable_retry` with the new attempt time (`retryAt`, in the future
+ * and within MAX_RETRY_DAYS; moved to the office's next opening when it falls outside its hours).
+ */
+const callbackSchema = z
+  .object({
+    outcome: z.enum([...CALLBACK_OUTCOMES, RETRY_OUTCOME]),
+    note: z.string().trim().min(1).max(4000).optional(),
+    retryAt: z.iso.datetime({ offset: true, message: 'expected an ISO 8601 time with offset, e.g. 2026-03-02T09:15:00+01:00' }).optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.outcome !== RETRY_OUTCOME) {
+      if (b.retryAt !== undefined) ctx.addIssue({ code: 'custom', path: ['retryAt'], message: `only with outcome ${RETRY_OUTCOME}` });
+      return;
+    }
+    if (b.retryAt === undefined) return ctx.addIssue({ code: 'custom', path: ['retryAt'], message: `required with outcome ${RETRY_OUTCOME}` });
+    const at = Date.parse(b.retryAt);
+    if (!(at > Date.now())) ctx.addIssue({ code: 'custom', path: ['retryAt'], message: 'must be in the future' });
+    else if (at > Date.now() + MAX_RETRY_DAYS * 86_400_000) ctx.addIssue({ code: 'custom', path: ['retryAt'], message: `must be within ${MAX_RETRY_DAYS} days` });
+  });
 
 export function missedCallsRouter(deps: RouterDeps): Router {
   const router = Router();
@@ -40,7 +62,13 @@ export function missedCallsRouter(deps: RouterDeps): Router {
     const body = parseOr400(callbackSchema, req.body);
     const form = await load(req);
     const handle = deps.temporal.workflow.getHandle(workflowId.missedCall(form.id));
-    res.json(await untilChildStarted(() => handle.executeUpdate(recordCallbackUpdate, { args: [{ outcome: body.outcome, note: body.note, actor: actorOf(req) }] })));
+    if (body.outcome === RETRY_OUTCOME) {
+      const retryAt = Date.parse(body.retryAt!);
+      res.json(await untilChildStarted(() => handle.executeUpdate(retryCallbackUpdate, { args: [{ retryAt, note: body.note, actor: actorOf(req) }] })));
+      return;
+    }
+    const outcome = body.outcome;
+    res.json(await untilChildStarted(() => handle.executeUpdate(recordCallbackUpdate, { args: [{ outcome, note: body.note, actor: actorOf(req) }] })));
   });
 
   return router;
@@ -55,6 +83,6 @@ export const missedCallsPaths: ApiPaths = {
     get: operation({ tag: 'missed-calls', summary: 'A missed-call form with its history', roles: ['office', 'supervisor', 'operator'], path: idPath, ok: { 200: 'The form' }, errors: [404], example: { path: { id: 'no-such-form' }, as: { role: 'operator' }, status: 404 } }),
   },
   '/missed-calls/{id}/callback': {
-    post: operation({ tag: 'missed-calls', summary: 'Record the callback', roles: ['office', 'supervisor'], path: idPath, body: callbackSchema, ok: { 200: 'The form' }, errors: [404, 409], example: { path: { id: 'no-such-form' }, body: { outcome: 'reached', note: 'Richiamato alle 10' }, as: { role: 'supervisor' }, status: 404 } }),
+    post: operation({ tag: 'missed-calls', summary: 'Record the callback (or `not_reachable_retry` with `retryAt`: the form stays open, its clock paused until then)', roles: ['office', 'supervisor'], path: idPath, body: callbackSchema, ok: { 200: 'The form' }, errors: [404, 409], example: { path: { id: 'no-such-form' }, body: { outcome: 'reached', note: 'Richiamato alle 10' }, as: { role: 'supervisor' }, status: 404 } }),
   },
 };

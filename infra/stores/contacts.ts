@@ -93,6 +93,8 @@ export function escalationToRow(v: EscalationView, at: number): Record<string, u
     notes: v.notes,
     created_at: v.createdAt,
     updated_at: new Date(at).toISOString(),
+    pause: v.pause ?? null,
+    info_requests: v.infoRequests ?? [],
   };
 }
 
@@ -114,6 +116,8 @@ function escalationFromRow(r: any) {
     returnReason: r.return_reason,
     notes: r.notes ?? [],
     createdAt: iso(r.created_at)!,
+    pause: r.pause ?? null,
+    infoRequests: r.info_requests ?? [],
     contact: { reason: r.c_reason, category: r.c_category, caller: r.c_caller ?? {}, channel: r.c_channel },
   };
 }

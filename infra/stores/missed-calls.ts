@@ -32,6 +32,8 @@ export function missedCallToRow(v: MissedCallView, at: number): Record<string, u
     created_at: v.createdAt,
     closed_at: v.closedAt,
     updated_at: new Date(at).toISOString(),
+    pause: v.pause ?? null,
+    retries: v.retries ?? 0,
   };
 }
 
@@ -57,6 +59,8 @@ function fromRow(r: any): MissedCallView {
     note: r.note,
     createdAt: iso(r.created_at)!,
     closedAt: iso(r.closed_at),
+    pause: r.pause ?? null,
+    retries: r.retries ?? 0,
   };
 }
 

@@ -65,7 +65,7 @@ export const PERSONAL_KINDS: PersonalKind[] = [
     entityType: 'escalation',
     text: ['note', 'response', 'return_reason'],
     nullify: [],
-    json: ['notes'],
+    json: ['notes', 'info_requests'],
     parent: { column: 'contact_id', entityType: 'contact' },
     closedAt: 'coalesce(resolved_at, updated_at)',
     closedWhere: `status in ('resolved', 'returned')`,
