@@ -103,6 +103,8 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
   let stopping = false;
   let failures = 0;
   let wake: (() => void) | undefined;
+  /** New mail announced while a poll was running: poll again at once. */
+  let announced = false;
   let stopped: () => void = () => undefined;
   const stopSignal = new Promise<'stopped'>((resolve) => (stopped = () => resolve('stopped')));
   let requested: ((c: PollCycle) => void)[] = [];
@@ -136,7 +138,11 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
       if (client === c) client = undefined;
     });
     // New mail announced while idling: poll now instead of at the next interval.
-    c.on('exists', () => wake?.());
+    c.on('exists', (info: { count?: number; prevCount?: number }) => {
+      if ((info.count ?? 0) <= (info.prevCount ?? 0)) return;
+      if (wake) wake();
+      else announced = true;
+    });
     client = c;
     await c.connect();
     for (const folder of [processedFolder, discardFolder]) {
@@ -159,6 +165,9 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
     try {
       const lock = await c.getMailboxLock(endpoint.mailbox);
       try {
+        // A server may show a session mail delivered since its last command only after a sync
+        // (RFC 3501 §5.2): NOOP first, so the search sees everything that is in the mailbox now.
+        await c.noop();
         const uids = await c.search({ deleted: false }, { uid: true });
         if (!Array.isArray(uids)) throw new Error('search refused');
         for (const uid of [...uids].sort((a, b) => a - b)) {
@@ -192,7 +201,7 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
             result.delivered++;
           } else {
             await c.messageMove(String(uid), discardFolder, { uid: true });
-            log.warn({ uid, reason: safeReason(outcome.reason) }, 'imap message refused: moved to the discard folder');
+            log.warn({ uid, refusal: safeReason(outcome.reason) }, 'imap message refused: moved to the discard folder');
             result.discarded++;
           }
         }
@@ -223,10 +232,12 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
     while (!stopping) {
       const waiting = requested;
       requested = [];
+      announced = false;
       const c = await cycle();
       for (const resolve of waiting) resolve(c);
       if (stopping) break;
-      const delay = requested.length > 0 ? 0 : delayAfter(c);
+      const planned = delayAfter(c);
+      const delay = requested.length > 0 || (announced && !c.failure) ? 0 : planned;
       if (c.failure) log.info({ retryInMs: delay }, 'imap poll will be retried');
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
