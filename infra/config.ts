@@ -1,6 +1,17 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parsePayloadKey, PayloadKey, PayloadKeys } from './codec';
+import { parseImapUrl } from './imap-url';
+
+/** Why an IMAP_URL is unusable, without quoting it (it holds a password). */
+function imapUrlProblem(url: string): string | undefined {
+  try {
+    parseImapUrl(url);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
 
 const optionalString = z
   .string()
@@ -102,6 +113,16 @@ const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalInt,
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: optionalInt,
   WORKER_MAX_CACHED_WORKFLOWS: optionalInt,
+  /** Inbound mail by IMAP polling (infra/imap-poller.ts): `imaps://user:pass@host/MAILBOX`; unset = no polling. Never logged. */
+  IMAP_URL: optionalString.refine((v) => v === undefined || imapUrlProblem(v) === undefined, {
+    error: (issue) => imapUrlProblem(String(issue.input)) ?? 'invalid',
+  }),
+  /** The catalog mailbox the IMAP account receives for; unset = recipients read from each message's headers. */
+  IMAP_RECIPIENT: optionalString.pipe(z.email().optional()),
+  IMAP_PROCESSED_FOLDER: z.string().trim().min(1).default('Elaborati'),
+  IMAP_DISCARD_FOLDER: z.string().trim().min(1).default('Scartati'),
+  IMAP_POLL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  IMAP_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
 });
 
 /** Exit code of an entrypoint that cannot run as configured (e.g. its port is taken): never restarted. */

