@@ -6,6 +6,7 @@ import { uruTabs } from './uru.js';
 import { supervisorTabs } from './supervisor.js';
 import { planningTabs } from './planning.js';
 import { appointmentTabs } from './appointments.js';
+import { answerTabs } from './answers.js';
 
 const ROLE_NAMES = { admin: 'Amministratore', supervisor: 'Supervisore', operator: 'Operatore', office: 'Ufficio', uru: 'URU', integrator: 'Integrazione', scheduler: 'Pianificazione' };
 /** Queues refresh themselves this often, unless the user is busy in them. */
@@ -81,6 +82,7 @@ async function enter() {
   $('who-role').textContent = me.office ? `${ROLE_NAMES.office} · ${ctx.officeName(me.office)}` : ROLE_NAMES[me.role] ?? me.role;
 
   const tabs = [...tabsFor(me.role, ctx), ...appointmentTabs(me.role, ctx)];
+  tabs.push(...answerTabs(me.role, ctx));
   if (!tabs.length) {
     $('view').replaceChildren(h('div', { class: 'card' }, h('h1', {}, 'Nessuna sezione per questa chiave'), h('p', {}, 'Questa chiave serve alle integrazioni tra sistemi e non ha pagine nel back office. Chieda all’amministratore una chiave personale.')));
     return;
