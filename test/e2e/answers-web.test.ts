@@ -91,11 +91,33 @@ it('lets a supervisor write an answer, an operator resolve a contact with it fou
   expect(read.body.history.find((h: { action: string }) => h.action === 'resolved').payload).toMatchObject({ answerVersion: 1, answerId: expect.stringMatching(/^ANS-/) });
 
   // The knowledge report counts the use.
-  await sup.getByRole('button', { name: 'Risposte e bisogni informativi' }).click();
+  await sup.getByRole('button', { name: 'Bisogni informativi' }).click();
   const used = sup.locator('#knowledge-report').getByRole('row').filter({ hasText: 'Raccolta delle mele: come candidarsi' });
   await used.waitFor();
   expect((await used.getByRole('cell').allInnerTexts()).map((t) => t.trim())).toEqual(['Raccolta delle mele: come candidarsi', '1', 'Agenzia del Lavoro', '1']);
   await shot(sup, 'answers-knowledge-report');
+
+  // A new version on the page; the old one stays readable; then the answer is retired.
+  await sup.getByRole('button', { name: 'Risposte standard', exact: true }).click();
+  await sup.getByLabel('Servizio').selectOption('ADL');
+  const edited = sup.getByRole('row').filter({ hasText: 'Raccolta delle mele: come candidarsi' });
+  await edited.getByRole('button', { name: 'Modifica' }).click();
+  await sup.getByRole('dialog').getByLabel('Testo della risposta').fill('Per la raccolta delle mele ci si candida sul portale del lavoro entro il 15 settembre.');
+  await sup.getByRole('dialog').getByRole('button', { name: 'Salva la nuova versione' }).click();
+  await sup.getByText('Nuova versione salvata.').waitFor();
+  await sup.getByRole('row').filter({ hasText: 'entro il 15 settembre' }).getByRole('button', { name: 'Versioni' }).click();
+  const versions = sup.getByRole('dialog', { name: /Versioni di/ });
+  await versions.getByText('Versione 2: Raccolta delle mele: come candidarsi').waitFor();
+  expect(await versions.getByText('entro il 31 agosto').count()).toBe(1);
+  expect(await versions.getByText('1 uso').count()).toBe(1);
+  await shot(sup, 'answers-versions');
+  await versions.getByRole('button', { name: 'Chiudi' }).click();
+  await sup.getByRole('row').filter({ hasText: 'entro il 15 settembre' }).getByRole('button', { name: 'Ritira' }).click();
+  await sup.getByRole('dialog').getByRole('button', { name: 'Ritira la risposta' }).click();
+  await sup.getByText('Risposta ritirata.').waitFor();
+  await sup.getByRole('row').filter({ hasText: 'Raccolta delle mele' }).waitFor({ state: 'detached' });
+  await sup.getByLabel('Mostra anche le ritirate').check();
+  await sup.getByRole('row').filter({ hasText: 'Raccolta delle mele' }).getByText('Ritirata').waitFor();
   await op.close();
   await sup.close();
 });

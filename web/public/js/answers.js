@@ -69,6 +69,7 @@ function answerPicker(c, ctx, onChoose) {
     if (!a) return;
     close();
     input.value = a.title;
+    status.textContent = '';
     onChoose(a);
   };
   const show = (items) => {
@@ -329,7 +330,7 @@ function knowledgeTab(ctx) {
   let service = '';
   return {
     id: 'conoscenza',
-    label: 'Risposte e bisogni informativi',
+    label: 'Bisogni informativi',
     async render(section, refresh) {
       const monthSelect = h('select', { id: 'knowledge-month', onchange: (e) => ((month = e.target.value), refresh()) }, ...months.map((m, i) => h('option', { value: m, selected: m === month }, i === 0 ? `${monthName(m)} (in corso)` : monthName(m))));
       const serviceSelect = h(
@@ -350,7 +351,7 @@ function knowledgeTab(ctx) {
             h(
               'ul',
               { class: 'stats', 'aria-label': 'Risoluzioni di primo livello del mese' },
-              h('li', {}, h('strong', {}, String(fl.total ?? 0)), ' risoluzioni di primo livello'),
+              h('li', {}, h('strong', {}, String(fl.total ?? 0)), fl.total === 1 ? ' risoluzione di primo livello' : ' risoluzioni di primo livello'),
               h('li', {}, h('strong', {}, String(fl.withStandardAnswer ?? 0)), ' con una risposta standard'),
               h('li', {}, h('strong', {}, String(fl.withoutStandardAnswer ?? 0)), ' senza risposta standard'),
               h('li', {}, h('strong', {}, fl.withStandardAnswerPct === null || fl.withStandardAnswerPct === undefined ? '—' : `${fmtNumber(fl.withStandardAnswerPct)} %`), ' con risposta standard'),
