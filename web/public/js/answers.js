@@ -220,8 +220,8 @@ async function showVersions(a, ctx) {
     `Versioni di «${detail.title}»`,
     h('p', { class: 'muted' }, `${ctx.serviceName(detail.service)} · ${detail.id} · versione attuale ${detail.version}`),
     h(
-      'ol',
-      { class: 'answer-versions', reversed: true },
+      'ul',
+      { class: 'answer-versions' },
       ...detail.versions.map((v) =>
         h(
           'li',
