@@ -52,14 +52,17 @@ async function main() {
     for (let start = 0; start < ANSWERS; start += 2_000) {
       const rows = Array.from({ length: Math.min(2_000, ANSWERS - start) }, (_, k) => {
         const i = start + k;
-        return { id: `ANS-${String(i + 1).padStart(6, '0')}`, service: pick(services, i), category: null, version: 1, title: sentence(i + 1, 5), body: sentence(i + 7, 60), created_at: now, updated_at: now };
+        return { id: `ANS-${String(i + 1).padStart(6, '0')}`, service: pick(services, i), category: null, version: 1, title: i % 500 === 0 ? `Fragole e ${sentence(i + 1, 4)}` : sentence(i + 1, 5), body: sentence(i + 7, 60), created_at: now, updated_at: now };
       });
       await db('standard_answers').insert(rows);
     }
     await db.raw('analyze standard_answers');
     const store = createStandardAnswerStore(db);
     const base = { service: 'ADL', validAt: Date.now(), includeRetired: false, limit: 8, offset: 0 };
+    // A 50-word vocabulary: every answer holds most words, so the shapes below rank ~16,000
+    // matches each (the worst case); 'fragole' is in 1 answer of 500 (the usual, selective case).
     const shapes: [string, () => Promise<unknown>][] = [
+      ['selective word (100 hits)', () => store.list({ ...base, q: 'fragol' })],
       ['one word', () => store.list({ ...base, q: 'vendemmia' })],
       ['two words, accents', () => store.list({ ...base, q: 'universita iscrizione' })],
       ['three words, half-typed', () => store.list({ ...base, q: 'raccolta frutta cand' })],
