@@ -8,6 +8,8 @@ import request from 'supertest';
 import { DateTime } from 'luxon';
 import { startStack, Stack } from '../support/harness';
 
+// One scenario drives a dozen contact workflows and waits for their emails: room for a loaded machine.
+jest.setTimeout(180_000);
 let stack: Stack;
 let operator: string;
 let supervisor: string;

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startStack, Stack } from '../support/harness';
 import { ARTIFACTS, BrowserStage, serveToBrowser } from '../support/browser';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 let stack: Stack;
 let stage: BrowserStage;
 let browser: Browser;
