@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../infra/db';
 import { createHistoryStore } from '../infra/stores/history';
 import { keepErasedRecordsErased } from '../infra/stores/privacy';
+import { recordAnswerUse } from '../infra/stores/standard-answers';
 import { Projection, projectionRow, projections } from '../infra/stores/projections';
 import type { Actor } from '../domain/actor';
 
@@ -49,6 +50,8 @@ export async function recordTransitions(db: Db, input: RecordTransitionsInput): 
         const columns = Object.keys(values).filter((c) => c !== 'id');
         await trx(projection.table).insert(values).onConflict('id').merge(columns).where(`${projection.table}.version`, '<', t.seq);
       }
+      // A contact resolved with a standard answer: the use is counted with the transition.
+      await recordAnswerUse(trx, { ...t, service: t.projection?.entity === 'contact' ? t.projection.view.service : undefined });
       // A person erased while this workflow ran stays erased: what this write brought back is anonymised again.
       await keepErasedRecordsErased(trx, { entityType: t.entityType, entityId: t.entityId, seq: t.seq, projection });
     }

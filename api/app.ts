@@ -35,6 +35,7 @@ import { codecRouter } from './routes/codec';
 import { emailsRouter } from './routes/emails';
 import { appointmentsRouter } from './routes/appointments';
 import { searchRouter } from './routes/search';
+import { answersRouter } from './routes/answers';
 
 export interface AppDeps {
   db: Db;
@@ -149,6 +150,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   api.use(emailsRouter(deps));
   api.use(appointmentsRouter(deps));
   api.use(searchRouter(deps));
+  api.use(answersRouter(deps));
   // Before /api/v1's router: the browser's CORS preflight to the codec carries no key.
   app.use('/api/v1/codec', authLimiter, codecRouter(deps));
   app.use('/api/v1', api);

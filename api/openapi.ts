@@ -27,6 +27,7 @@ import { codecPaths } from './routes/codec';
 import { emailsPaths } from './routes/emails';
 import { appointmentsPaths } from './routes/appointments';
 import { searchPaths } from './routes/search';
+import { answersPaths } from './routes/answers';
 import { healthPaths } from './routes/health';
 import { API_PREFIX } from './api-prefix';
 
@@ -78,6 +79,7 @@ export function buildOpenApiDocument(catalog: ServiceCatalog): JsonObject {
     ...codecPaths,
     ...appointmentsPaths,
     ...searchPaths,
+    ...answersPaths,
   };
   const paths = Object.fromEntries(Object.entries(apiPaths).map(([p, item]) => [`${API_PREFIX}${p}`, item]));
   const document = createDocument({

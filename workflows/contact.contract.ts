@@ -31,7 +31,8 @@ export interface ContactResult {
 
 export const registerContactUpdate = defineUpdate<ContactView, [Record<string, never>]>('registerContact');
 export const classifyContactUpdate = defineUpdate<ContactView, [{ category: string; actor: Actor }]>('classifyContact');
-export const resolveContactUpdate = defineUpdate<ContactView, [{ answer: string; actor: Actor }]>('resolveContact');
+/** `answerId` + `answerVersion`: the standard answer the text comes from (recorded with the transition). */
+export const resolveContactUpdate = defineUpdate<ContactView, [{ answer: string; answerId?: string; answerVersion?: number; actor: Actor }]>('resolveContact');
 export const escalateContactUpdate = defineUpdate<EscalationView, [{ office: string; note?: string; actor: Actor }]>('escalateContact');
 export const missedCallUpdate = defineUpdate<MissedCallView, [MissedCallRequest]>('missedCall');
 export const contactQuery = defineQuery<ContactView>('contact');

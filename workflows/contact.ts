@@ -119,12 +119,14 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
 
   setHandler(
     resolveContactUpdate,
-    async ({ answer, actor }) => {
+    async ({ answer, answerId, answerVersion, actor }) => {
       s.status = 'resolved';
       s.answer = answer;
       s.resolution = 'first_level';
       s.resolvedAt = Date.now();
-      await recorder.record('resolved', actor, { answer, resolution: 'first_level' });
+      // Only data: the same commands as before, so histories without a standard answer replay unchanged.
+      const standard = answerId ? { answerId, answerVersion } : {};
+      await recorder.record('resolved', actor, { answer, resolution: 'first_level', ...standard });
       return view();
     },
     { validator: (_args: { answer: string }) => mustBeInTriage() },

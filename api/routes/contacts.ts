@@ -20,6 +20,7 @@ import {
 } from '../../workflows/definitions';
 import { contactWorkflow } from '../../workflows/contact';
 import { idPath, operation, type ApiPaths } from '../openapi-kit';
+import { composeAnswer, standardAnswerFor } from './answers';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -49,7 +50,8 @@ const listSchema = paginationSchema.extend({
   service: text(50).optional(),
 });
 const classifySchema = z.object({ category: text(50) }).strict();
-const resolveSchema = z.object({ answer: text(8000) }).strict();
+/** At least one: `answerId` names a standard answer (its current version); `answer` completes it or stands alone. */
+const resolveSchema = z.object({ answer: text(8000).optional(), answerId: text(50).optional() }).strict();
 const escalateSchema = z.object({ office: text(50), note: text(4000).optional() }).strict();
 const phone = z.string().trim().regex(/^\+?[0-9 ./-]{3,30}$/, 'expected a phone number');
 const missedCallSchema = z
@@ -146,9 +148,13 @@ export function contactsRouter(deps: RouterDeps): Router {
 
   router.post('/contacts/:id/resolve', requireRole('operator'), async (req, res) => {
     const body = parseOr400(resolveSchema, req.body);
+    if (!body.answer && !body.answerId) throw invalidField('answer', 'required: the answer, or answerId of a standard answer');
     const contact = await loadContact(req.params.id);
+    const standard = body.answerId ? await standardAnswerFor(deps.stores.standardAnswers, body.answerId, contact.service, Date.now()) : undefined;
+    const ref = standard ? { answerId: standard.id, answerVersion: standard.version } : {};
     const handle = deps.temporal.workflow.getHandle(workflowId.contact(contact.id));
-    res.json(await handle.executeUpdate(resolveContactUpdate, { args: [{ answer: body.answer, actor: actorOf(req) }] }));
+    const resolved = await handle.executeUpdate(resolveContactUpdate, { args: [{ answer: composeAnswer(standard, body.answer), ...ref, actor: actorOf(req) }] });
+    res.json(standard ? { ...resolved, standardAnswer: { id: standard.id, version: standard.version } } : resolved);
   });
 
   router.post('/contacts/:id/escalate', requireRole('operator'), async (req, res) => {
@@ -317,7 +323,7 @@ export const contactsPaths: ApiPaths = {
     post: operation({ ...op, summary: 'Classify a contact', roles: ['operator'], path: idPath, body: classifySchema, ok: { 200: 'The contact' }, errors: [404, 409], example: { path: { id: 'no-such-contact' }, body: { category: 'COLLOCAMENTO' }, as: { role: 'operator' }, status: 404 } }),
   },
   '/contacts/{id}/resolve': {
-    post: operation({ ...op, summary: 'First-level resolution', roles: ['operator'], path: idPath, body: resolveSchema, ok: { 200: 'The contact' }, errors: [404, 409], example: { path: { id: 'no-such-contact' }, body: { answer: 'Lo sportello apre alle 8.' }, as: { role: 'operator' }, status: 404 } }),
+    post: operation({ ...op, summary: 'First-level resolution: the answer text, a standard answer (`answerId`), or both (the text completes the standard answer)', roles: ['operator'], path: idPath, body: resolveSchema, ok: { 200: 'The contact' }, errors: [404, 409, 422], example: { path: { id: 'no-such-contact' }, body: { answer: 'Lo sportello apre alle 8.' }, as: { role: 'operator' }, status: 404 } }),
   },
   '/contacts/{id}/escalate': {
     post: operation({ ...op, summary: 'Escalate to an office', roles: ['operator'], path: idPath, body: escalateSchema, ok: { 201: 'The escalation' }, errors: [404, 409], example: { path: { id: 'no-such-contact' }, body: { office: 'ADL-SPORTELLO', note: 'Serve il referente' }, as: { role: 'operator' }, status: 404 } }),

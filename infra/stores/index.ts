@@ -8,6 +8,8 @@ import { createExportStore, type ExportStore } from './exports';
 import { createHistoryStore, type HistoryStore } from './history';
 import { createMissedCallStore, type MissedCallStore } from './missed-calls';
 import { createRenewalStore, type RenewalStore } from './renewals';
+import { createStandardAnswerStore, type StandardAnswerStore } from './standard-answers';
+import { createKnowledgeReportStore, type KnowledgeReportStore } from './knowledge-report';
 
 /** The stores the API reads and writes through; a test may replace any of them with a fake. */
 export interface Stores {
@@ -20,6 +22,8 @@ export interface Stores {
   history: HistoryStore;
   missedCalls: MissedCallStore;
   renewals: RenewalStore;
+  standardAnswers: StandardAnswerStore;
+  knowledgeReport: KnowledgeReportStore;
 }
 
 /** How long the API trusts a key it found active: a revocation is seen within this time. */
@@ -36,5 +40,7 @@ export function createStores(db: Db, opts: { apiKeyCacheTtlMs?: number } = {}): 
     history: createHistoryStore(db),
     missedCalls: createMissedCallStore(db),
     renewals: createRenewalStore(db),
+    standardAnswers: createStandardAnswerStore(db),
+    knowledgeReport: createKnowledgeReportStore(db),
   };
 }

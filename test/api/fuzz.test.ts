@@ -66,6 +66,17 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/contacts/{id}' },
   { method: 'post', path: '/contacts/{id}/classify', idOf: 'contact', bodyRequired: true, body: () => ({ category: 'PATENTI' }), fields: texts('category') },
   { method: 'post', path: '/contacts/{id}/resolve', idOf: 'contact', bodyRequired: true, body: () => ({ answer: 'Risposta' }), fields: texts('answer') },
+  {
+    method: 'post',
+    path: '/answers',
+    bodyRequired: true,
+    body: () => ({ service: 'ADL', category: 'INIZIATIVE', title: 'Raccolta', body: 'Testo', validFrom: '2026-08-01', validTo: '2026-10-31' }),
+    fields: [...texts('service', 'title', 'body'), { path: 'category', kind: 'text', nullable: true }, { path: 'validFrom', kind: 'day', nullable: true }, { path: 'validTo', kind: 'day', nullable: true }],
+  },
+  { method: 'get', path: '/answers', query: { service: 'text', category: 'text', q: 'text', at: 'day', includeRetired: 'enum', limit: 'int' } },
+  { method: 'get', path: '/answers/{id}' },
+  { method: 'post', path: '/answers/{id}/retire', pathOnly: true },
+  { method: 'get', path: '/reports/knowledge', query: { month: 'text', service: 'text' } },
   { method: 'post', path: '/contacts/{id}/escalate', idOf: 'contact', bodyRequired: true, body: () => ({ office: 'MCTC-PATENTI', note: 'Nota' }), fields: texts('office', 'note') },
   {
     method: 'post',

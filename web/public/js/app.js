@@ -7,6 +7,7 @@ import { supervisorTabs } from './supervisor.js';
 import { planningTabs } from './planning.js';
 import { appointmentTabs } from './appointments.js';
 import { searchTabs } from './search.js';
+import { answerTabs } from './answers.js';
 
 const ROLE_NAMES = { admin: 'Amministratore', supervisor: 'Supervisore', operator: 'Operatore', office: 'Ufficio', uru: 'URU', integrator: 'Integrazione', scheduler: 'Pianificazione' };
 /** Queues refresh themselves this often, unless the user is busy in them. */
@@ -83,6 +84,7 @@ async function enter() {
 
   const tabs = [...tabsFor(me.role, ctx), ...appointmentTabs(me.role, ctx)];
   tabs.push(...searchTabs(me.role));
+  tabs.push(...answerTabs(me.role, ctx));
   if (!tabs.length) {
     $('view').replaceChildren(h('div', { class: 'card' }, h('h1', {}, 'Nessuna sezione per questa chiave'), h('p', {}, 'Questa chiave serve alle integrazioni tra sistemi e non ha pagine nel back office. Chieda all’amministratore una chiave personale.')));
     return;

@@ -2,6 +2,7 @@
 import { api, h, act, formDialog, fieldControl, validateForm, formValues, compact, table, button, badge, fmtDateTime, fmtSince, plural, showMessage, explain, loadList } from './ui.js';
 import { callerLines } from './office.js';
 import { bookFromContactButton } from './appointments.js';
+import { resolveWithAnswer } from './answers.js';
 
 const CHANNELS = [
   ['phone', 'Telefono'],
@@ -36,13 +37,9 @@ function triageActions(c, ctx, refresh) {
     button(
       'Risolvi',
       async () => {
-        const v = await formDialog(
-          `Risposta di primo livello al contatto ${c.id}`,
-          [{ name: 'answer', label: 'Risposta data al cittadino', type: 'textarea', required: true, hint: c.caller?.email ? `Per i contatti scritti la risposta è inviata a ${c.caller.email}.` : 'La risposta resta agli atti del contatto.' }],
-          'Registra la risposta',
-          context,
-        );
-        if (v) await post('resolve', { answer: v.answer }, `Contatto ${c.id} risolto al primo livello.`);
+        // The resolve form with standard answers offered while typing (answers.js).
+        const body = await resolveWithAnswer(c, ctx, context);
+        if (body) await post('resolve', body, `Contatto ${c.id} risolto al primo livello.`);
       },
       'btn-primary',
     ),
