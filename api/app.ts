@@ -34,6 +34,7 @@ import { auditRouter } from './routes/audit';
 import { codecRouter } from './routes/codec';
 import { emailsRouter } from './routes/emails';
 import { appointmentsRouter } from './routes/appointments';
+import { overviewRouter } from './routes/overview';
 
 export interface AppDeps {
   db: Db;
@@ -147,6 +148,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   api.use(auditRouter(deps));
   api.use(emailsRouter(deps));
   api.use(appointmentsRouter(deps));
+  api.use(overviewRouter(deps));
   // Before /api/v1's router: the browser's CORS preflight to the codec carries no key.
   app.use('/api/v1/codec', authLimiter, codecRouter(deps));
   app.use('/api/v1', api);

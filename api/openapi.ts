@@ -26,6 +26,7 @@ import { auditPaths } from './routes/audit';
 import { codecPaths } from './routes/codec';
 import { emailsPaths } from './routes/emails';
 import { appointmentsPaths } from './routes/appointments';
+import { overviewPaths } from './routes/overview';
 import { healthPaths } from './routes/health';
 import { API_PREFIX } from './api-prefix';
 
@@ -76,6 +77,7 @@ export function buildOpenApiDocument(catalog: ServiceCatalog): JsonObject {
     ...emailsPaths,
     ...codecPaths,
     ...appointmentsPaths,
+    ...overviewPaths,
   };
   const paths = Object.fromEntries(Object.entries(apiPaths).map(([p, item]) => [`${API_PREFIX}${p}`, item]));
   const document = createDocument({

@@ -5,12 +5,17 @@ import type { RouterDeps } from '../app';
 import { actorOf, assertOfficeAccess, requireRole, scopedOffice } from '../auth';
 import { notFound, parseOr400 } from '../errors';
 import { paginationSchema } from '../pagination';
+import { breachedQuery, listTextQuery, olderThanHoursQuery, remainingOn } from '../list-query';
 import { CALLBACK_OUTCOMES, recordCallbackUpdate, workflowId } from '../../workflows/definitions';
 import { idPath, operation, type ApiPaths } from '../openapi-kit';
 
 const listSchema = paginationSchema.extend({
   office: z.string().trim().min(1).max(50).optional(),
   status: z.enum(['open', 'closed']).optional(),
+  service: z.string().trim().min(1).max(50).optional(),
+  breached: breachedQuery,
+  q: listTextQuery,
+  olderThanHours: olderThanHoursQuery,
 });
 const callbackSchema = z.object({ outcome: z.enum(CALLBACK_OUTCOMES), note: z.string().trim().min(1).max(4000).optional() }).strict();
 
@@ -27,7 +32,11 @@ export function missedCallsRouter(deps: RouterDeps): Router {
 
   router.get('/missed-calls', requireRole('office', 'supervisor', 'operator'), async (req, res) => {
     const q = parseOr400(listSchema, req.query);
-    res.json({ items: await forms.list({ ...q, office: scopedOffice(req, q.office) }) });
+    const { limit, offset, ...filter } = q;
+    const office = scopedOffice(req, q.office);
+    const [items, total] = await Promise.all([forms.list({ ...q, office }), forms.count({ ...filter, office })]);
+    const now = Date.now();
+    res.json({ items: items.map((f) => ({ ...f, remaining: f.status === 'open' ? remainingOn(deps.catalog, f.service, f.dueAt, now) : null })), total, limit, offset });
   });
 
   router.get('/missed-calls/:id', requireRole('office', 'supervisor', 'operator'), async (req, res) => {

@@ -8,6 +8,7 @@ import { createExportStore, type ExportStore } from './exports';
 import { createHistoryStore, type HistoryStore } from './history';
 import { createMissedCallStore, type MissedCallStore } from './missed-calls';
 import { createRenewalStore, type RenewalStore } from './renewals';
+import { createOverviewStore, type OverviewStore } from './overview';
 
 /** The stores the API reads and writes through; a test may replace any of them with a fake. */
 export interface Stores {
@@ -20,6 +21,7 @@ export interface Stores {
   history: HistoryStore;
   missedCalls: MissedCallStore;
   renewals: RenewalStore;
+  overview: OverviewStore;
 }
 
 /** How long the API trusts a key it found active: a revocation is seen within this time. */
@@ -36,5 +38,6 @@ export function createStores(db: Db, opts: { apiKeyCacheTtlMs?: number } = {}): 
     history: createHistoryStore(db),
     missedCalls: createMissedCallStore(db),
     renewals: createRenewalStore(db),
+    overview: createOverviewStore(db),
   };
 }
