@@ -146,3 +146,26 @@ describe('GET /overview', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('the SLA report says how many answered calls have a linked contact', () => {
+  it('gives linkedContacts per service and in the totals, keeping firstLevelResolvedPct as contracted', async () => {
+    const integrator = await stack.bearer('integrator');
+    const callId = `desk-call-${Date.now()}`;
+    const posted = await api()
+      .post('/api/v1/calls')
+      .set('Authorization', integrator)
+      .send([{ callId, service: 'MCTC', registeredAt: '2026-11-10T10:00:00+01:00', answeredAt: '2026-11-10T10:00:12+01:00', endedAt: '2026-11-10T10:04:00+01:00' }]);
+    expect(posted.status).toBeLessThan(300);
+    const before = await api().get('/api/v1/reports/sla?month=2026-11&service=MCTC').set('Authorization', supervisor);
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ linkedContacts: 0, firstLevelResolvedPct: 0, calls: { answered: 1 } });
+
+    const linked = await api().post('/api/v1/contacts').set('Authorization', operator).send({ service: 'MCTC', channel: 'phone', callId, caller: {}, reason: 'Orari della motorizzazione' });
+    expect(linked.status).toBe(201);
+    const after = await api().get('/api/v1/reports/sla?month=2026-11&service=MCTC').set('Authorization', supervisor);
+    expect(after.body.linkedContacts).toBe(1);
+    const all = await api().get('/api/v1/reports/sla?month=2026-11').set('Authorization', supervisor);
+    expect(all.body.totals.linkedContacts).toBe(1);
+    expect(all.body.services.find((s: { service: string }) => s.service === 'MCTC').linkedContacts).toBe(1);
+  });
+});
