@@ -11,6 +11,14 @@ export interface ContactFilter {
   q?: string;
   olderThanHours?: number;
 }
+/** Why and when an office returned a contact to the contact center (its latest escalation). */
+export interface ContactReturn {
+  escalationId: string;
+  office: string;
+  reason: string | null;
+  at: string;
+}
+
 /** Filters of the escalations list (`GET /escalations`). */
 export interface EscalationFilter {
   office?: string;
@@ -26,7 +34,8 @@ export interface EscalationFilter {
 export interface ContactStore {
   nextContactId(now: Date): Promise<string>;
   get(id: string): Promise<ContactView | undefined>;
-  list(filter: ContactFilter & { limit: number; offset: number }): Promise<ContactView[]>;
+  /** A contact an office sent back carries `returned`: the office, its reason and when. */
+  list(filter: ContactFilter & { limit: number; offset: number }): Promise<(ContactView & { returned?: ContactReturn })[]>;
   count(filter: ContactFilter): Promise<number>;
   getEscalation(id: string): Promise<(EscalationView & { contact: Pick<ContactView, 'reason' | 'category' | 'caller' | 'channel'> }) | undefined>;
   listEscalations(filter: EscalationFilter & { limit: number; offset: number }): Promise<(EscalationView & { contact: Pick<ContactView, 'reason' | 'category' | 'caller' | 'channel'> })[]>;
@@ -174,7 +183,12 @@ export function createContactStore(db: Db): ContactStore {
     },
     async list({ limit, offset, ...filter }) {
       const q = contactQuery(filter).orderBy([{ column: 'queued_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit).offset(offset);
-      return (await q).map(contactFromRow);
+      const contacts: ContactView[] = (await q).map(contactFromRow);
+      // One more indexed read for the page's contacts back in triage from an office.
+      const back = contacts.filter((c) => c.escalationId && c.status === 'triage').map((c) => c.escalationId as string);
+      const returns = back.length ? await db('escalations').whereIn('id', back).where({ status: 'returned' }).select('id', 'office', 'return_reason', 'updated_at') : [];
+      const byId = new Map(returns.map((r) => [r.id, { escalationId: r.id, office: r.office, reason: r.return_reason, at: iso(r.updated_at)! }]));
+      return contacts.map((c) => (c.escalationId && byId.has(c.escalationId) ? { ...c, returned: byId.get(c.escalationId) } : c));
     },
     async count(filter) {
       const [{ count }] = await contactQuery(filter).count({ count: '*' });

@@ -169,3 +169,24 @@ describe('the SLA report says how many answered calls have a linked contact', ()
     expect(all.body.services.find((s: { service: string }) => s.service === 'MCTC').linkedContacts).toBe(1);
   });
 });
+
+describe('a contact an office sent back', () => {
+  it('carries the office, the return reason and its time on the triage list, and every step in its history', async () => {
+    const c = await openContact('Restituito', 'Domanda sul foglio rosa');
+    const esc = await api().post(`/api/v1/contacts/${c.id}/escalate`).set('Authorization', operator).send({ office: 'MCTC-VEICOLI' });
+    expect(esc.status).toBe(201);
+    const back = await api().post(`/api/v1/escalations/${esc.body.id}/return`).set('Authorization', officeVeicoli).send({ reason: 'Di competenza dell’ufficio patenti' });
+    expect(back.status).toBe(200);
+    // The contact hears of the return from its escalation (a child workflow) a moment later.
+    let list = await api().get(`/api/v1/contacts?status=triage&q=${c.id}`).set('Authorization', operator);
+    for (let i = 0; i < 50 && list.body.items.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      list = await api().get(`/api/v1/contacts?status=triage&q=${c.id}`).set('Authorization', operator);
+    }
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0].returned).toMatchObject({ escalationId: esc.body.id, office: 'MCTC-VEICOLI', reason: 'Di competenza dell’ufficio patenti' });
+    const detail = await api().get(`/api/v1/contacts/${c.id}`).set('Authorization', operator);
+    expect(detail.body.history.map((s: { action: string }) => s.action)).toEqual(['registered', 'escalated', 'returned-to-triage']);
+    expect(detail.body.history[2].actor).toMatchObject({ role: 'office', office: 'MCTC-VEICOLI' });
+  });
+});
