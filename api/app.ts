@@ -36,6 +36,7 @@ import { emailsRouter } from './routes/emails';
 import { appointmentsRouter } from './routes/appointments';
 import { searchRouter } from './routes/search';
 import { answersRouter } from './routes/answers';
+import { overviewRouter } from './routes/overview';
 
 export interface AppDeps {
   db: Db;
@@ -151,6 +152,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   api.use(appointmentsRouter(deps));
   api.use(searchRouter(deps));
   api.use(answersRouter(deps));
+  api.use(overviewRouter(deps));
   // Before /api/v1's router: the browser's CORS preflight to the codec carries no key.
   app.use('/api/v1/codec', authLimiter, codecRouter(deps));
   app.use('/api/v1', api);

@@ -28,6 +28,7 @@ import { emailsPaths } from './routes/emails';
 import { appointmentsPaths } from './routes/appointments';
 import { searchPaths } from './routes/search';
 import { answersPaths } from './routes/answers';
+import { overviewPaths } from './routes/overview';
 import { healthPaths } from './routes/health';
 import { API_PREFIX } from './api-prefix';
 
@@ -80,6 +81,7 @@ export function buildOpenApiDocument(catalog: ServiceCatalog): JsonObject {
     ...appointmentsPaths,
     ...searchPaths,
     ...answersPaths,
+    ...overviewPaths,
   };
   const paths = Object.fromEntries(Object.entries(apiPaths).map(([p, item]) => [`${API_PREFIX}${p}`, item]));
   const document = createDocument({

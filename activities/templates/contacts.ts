@@ -1,4 +1,4 @@
-import { formatItalian, renderEmail, RenderedEmail } from './layout';
+import { formatItalian, officeGreeting, renderEmail, RenderedEmail } from './layout';
 import type { Caller } from '../../domain/contacts';
 
 /** Italian emails of the contact and escalation lifecycles; the contact reference leads every subject. */
@@ -46,7 +46,7 @@ export const contactTemplates = {
   ): RenderedEmail =>
     renderEmail({
       subject: `[${d.contactId}] Nuova pratica da prendere in carico - ${d.serviceName}`,
-      greeting: `Ufficio ${d.officeName},`,
+      greeting: officeGreeting(d.officeName),
       paragraphs: ['il contact center vi ha trasmesso una richiesta che il primo livello non può evadere.'],
       fields: [
         ['Riferimento', d.contactId],
@@ -64,7 +64,7 @@ export const contactTemplates = {
   'escalation-reminder': (d: Base & { escalationId: string; officeName: string; deadline: 'take-charge' | 'resolve'; dueAt: number; reason: string }): RenderedEmail =>
     renderEmail({
       subject: `[${d.contactId}] Promemoria: ${d.deadline === 'take-charge' ? 'presa in carico' : 'risoluzione'} in scadenza - ${d.serviceName}`,
-      greeting: `Ufficio ${d.officeName},`,
+      greeting: officeGreeting(d.officeName),
       paragraphs: [
         d.deadline === 'take-charge'
           ? 'la pratica indicata non è ancora stata presa in carico e il termine è vicino.'

@@ -54,3 +54,8 @@ ${fields.length ? `<table style="border-collapse:collapse">${fields.map(([l, v])
 </body></html>`;
   return { subject: opts.subject, text, html };
 }
+
+/** "Ufficio patenti," — an office whose catalog name already says "Ufficio" is not called "Ufficio Ufficio ...". */
+export function officeGreeting(officeName: string): string {
+  return /^ufficio\b/i.test(officeName.trim()) ? `${officeName.trim()},` : `Ufficio ${officeName},`;
+}

@@ -1,4 +1,4 @@
-import { formatItalian, renderEmail, RenderedEmail } from './layout';
+import { formatItalian, officeGreeting, renderEmail, RenderedEmail } from './layout';
 import type { MissedCallForm } from '../../domain/contacts';
 
 /** Italian emails of the missed-call form ("mancata risposta"); the contact reference leads the subject. */
@@ -37,7 +37,7 @@ export const missedCallTemplates = {
   'missed-call-form': (d: FormData): RenderedEmail =>
     renderEmail({
       subject: `[${d.contactId}] Mancata risposta: richiamare ${d.callerSurname} ${d.callerName} - ${d.serviceName}`,
-      greeting: `Ufficio ${d.officeName},`,
+      greeting: officeGreeting(d.officeName),
       paragraphs: [
         `una chiamata al servizio ${d.serviceName} non è stata trasferita perché la persona cercata non ha risposto. Vi chiediamo di richiamare l'utente e di registrare l'esito del richiamo.`,
       ],
@@ -48,7 +48,7 @@ export const missedCallTemplates = {
   'missed-call-reminder': (d: FormData): RenderedEmail =>
     renderEmail({
       subject: `[${d.contactId}] Promemoria: richiamo in scadenza - ${d.serviceName}`,
-      greeting: `Ufficio ${d.officeName},`,
+      greeting: officeGreeting(d.officeName),
       paragraphs: ["il richiamo dell'utente indicato non risulta ancora registrato e il termine è vicino."],
       fields: [...formFields(d), ['Richiamare entro', formatItalian(d.dueAt, d.zone)]],
     }),

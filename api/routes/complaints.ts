@@ -1,5 +1,6 @@
 import { Router, Request, Response } from 'express';
 import { z } from 'zod';
+import { breachedQuery, listTextQuery, olderThanHoursQuery, remainingOn } from '../list-query';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { RouterDeps } from '../app';
 import { actorOf, auth, requireRole } from '../auth';
@@ -58,6 +59,9 @@ const listSchema = z.object({
     .pipe(z.array(z.enum(['registered', 'in_charge', 'investigating', 'awaiting_requester', 'responded', 'closed'])).optional()),
   kind: z.enum(COMPLAINT_KINDS).optional(),
   service: z.string().max(50).optional(),
+  q: listTextQuery,
+  breached: breachedQuery,
+  olderThanHours: olderThanHoursQuery,
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -182,7 +186,10 @@ export function complaintsRouter(deps: RouterDeps): Router {
 
   router.get('/complaints', requireRole('uru', 'supervisor'), async (req, res) => {
     const q = parseOr400(listSchema, req.query);
-    res.json(await store.list(q, Date.now()));
+    const now = Date.now();
+    const { items, total } = await store.list(q, now);
+    // Complaint terms are calendar days: the remaining time is elapsed time, paused while the clock is stopped.
+    res.json({ items: items.map((c) => ({ ...c, remaining: c.clock === 'running' ? remainingOn(null, c.service ?? '', c.deadline, now) : null })), total, limit: q.limit, offset: q.offset });
   });
 
   router.get('/complaints/:id', requireRole('uru', 'supervisor'), async (req, res) => {

@@ -6,10 +6,12 @@ import { actorOf, auth, requireRole } from '../auth';
 import { invalidField, notFound, parseOr400, toProblem } from '../errors';
 import { idempotencyKeyOf, releaseIdempotentId, requestHashOf, resolveIdempotentId } from '../idempotency';
 import { paginationSchema } from '../pagination';
+import { listTextQuery, olderThanHoursQuery } from '../list-query';
 import { isoTimeWithin } from '../schemas';
 import {
   CHANNELS,
   ContactInput,
+  ContactStatus,
   ContactView,
   classifyContactUpdate,
   escalateContactUpdate,
@@ -45,9 +47,17 @@ const createContactSchema = z
   })
   .strict();
 
+/** Every status a contact can have is a valid filter (the compiler checks the list is complete). */
+const CONTACT_STATUSES = ['waiting', 'triage', 'escalated', 'callback', 'resolved'] as const satisfies readonly ContactStatus[];
+type MissingStatus = Exclude<ContactStatus, (typeof CONTACT_STATUSES)[number]>;
+const allStatuses: MissingStatus extends never ? true : false = true;
+void allStatuses;
 const listSchema = paginationSchema.extend({
-  status: z.enum(['waiting', 'triage', 'escalated', 'resolved']).optional(),
+  status: z.enum(CONTACT_STATUSES).optional(),
   service: text(50).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  q: listTextQuery,
+  olderThanHours: olderThanHoursQuery,
 });
 const classifySchema = z.object({ category: text(50) }).strict();
 /** At least one: `answerId` names a standard answer (its current version); `answer` completes it or stands alone. */
@@ -121,7 +131,9 @@ export function contactsRouter(deps: RouterDeps): Router {
 
   router.get('/contacts', requireRole('operator', 'supervisor'), async (req, res) => {
     const q = parseOr400(listSchema, req.query);
-    res.json({ items: await contacts.list(q) });
+    const { limit, offset, ...filter } = q;
+    const [items, total] = await Promise.all([contacts.list(q), contacts.count(filter)]);
+    res.json({ items, total, limit, offset });
   });
 
   router.get('/contacts/:id', requireRole('operator', 'supervisor'), async (req, res) => {

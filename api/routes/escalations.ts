@@ -5,6 +5,7 @@ import type { RouterDeps } from '../app';
 import { actorOf, assertOfficeAccess, requireRole, scopedOffice } from '../auth';
 import { invalidField, notFound, parseOr400 } from '../errors';
 import { paginationSchema } from '../pagination';
+import { listTextQuery, olderThanHoursQuery, remainingOn } from '../list-query';
 import {
   addNoteUpdate,
   citizenReplyUpdate,
@@ -23,6 +24,9 @@ const listSchema = paginationSchema.extend({
   office: text(50).optional(),
   status: z.enum(['open', 'in_charge', 'waiting_citizen', 'resolved', 'returned']).optional(),
   breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  service: text(50).optional(),
+  q: listTextQuery,
+  olderThanHours: olderThanHoursQuery,
 });
 const emptySchema = z.object({}).strict();
 const noteSchema = z.object({ text: text(4000) }).strict();
@@ -48,7 +52,12 @@ export function escalationsRouter(deps: RouterDeps): Router {
   router.get('/escalations', requireRole('office', 'supervisor'), async (req, res) => {
     const q = parseOr400(listSchema, req.query);
     const office = scopedOffice(req, q.office);
-    res.json({ items: await contacts.listEscalations({ ...q, office }) });
+    const { limit, offset, ...filter } = q;
+    const [items, total] = await Promise.all([contacts.listEscalations({ ...q, office }), contacts.countEscalations({ ...filter, office })]);
+    const now = Date.now();
+    // The deadline that runs now, in the service's business time: take charge while open, resolution after.
+    const due = (e: (typeof items)[number]) => (e.status === 'open' ? e.takeChargeDueAt : e.status === 'in_charge' ? e.resolveDueAt : null);
+    res.json({ items: items.map((e) => ({ ...e, remaining: remainingOn(deps.catalog, e.service, due(e), now) })), total, limit, offset });
   });
 
   router.get('/escalations/:id', requireRole('office', 'supervisor'), async (req, res) => {

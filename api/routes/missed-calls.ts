@@ -8,11 +8,16 @@ import { paginationSchema } from '../pagination';
 import { CALLBACK_OUTCOMES, recordCallbackUpdate, retryCallbackUpdate, workflowId } from '../../workflows/definitions';
 import { RETRY_OUTCOME } from '../../domain/contacts';
 import { MAX_RETRY_DAYS } from '../../domain/paused-clock';
+import { breachedQuery, listTextQuery, olderThanHoursQuery, remainingOn } from '../list-query';
 import { idPath, operation, type ApiPaths } from '../openapi-kit';
 
 const listSchema = paginationSchema.extend({
   office: z.string().trim().min(1).max(50).optional(),
   status: z.enum(['open', 'closed']).optional(),
+  service: z.string().trim().min(1).max(50).optional(),
+  breached: breachedQuery,
+  q: listTextQuery,
+  olderThanHours: olderThanHoursQuery,
 });
 /**
  * A closing outcome, or `not_reachable_retry` with the new attempt time (`retryAt`, in the future
@@ -49,7 +54,11 @@ export function missedCallsRouter(deps: RouterDeps): Router {
 
   router.get('/missed-calls', requireRole('office', 'supervisor', 'operator'), async (req, res) => {
     const q = parseOr400(listSchema, req.query);
-    res.json({ items: await forms.list({ ...q, office: scopedOffice(req, q.office) }) });
+    const { limit, offset, ...filter } = q;
+    const office = scopedOffice(req, q.office);
+    const [items, total] = await Promise.all([forms.list({ ...q, office }), forms.count({ ...filter, office })]);
+    const now = Date.now();
+    res.json({ items: items.map((f) => ({ ...f, remaining: f.status === 'open' ? remainingOn(deps.catalog, f.service, f.dueAt, now) : null })), total, limit, offset });
   });
 
   router.get('/missed-calls/:id', requireRole('office', 'supervisor', 'operator'), async (req, res) => {

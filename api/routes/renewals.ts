@@ -10,6 +10,7 @@ import { checkTaxCode, normalizeTaxCode } from '../../domain/tax-code';
 import { isIsoDate, renewalsServiceOf } from '../../domain/renewals';
 import { RENEWAL_STATUSES, TransitionResult } from '../../infra/stores/renewals';
 import { idPath, operation, type ApiPaths } from '../openapi-kit';
+import { listTextQuery } from '../list-query';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -51,6 +52,7 @@ const listSchema = paginationSchema.extend({
     .transform((s) => normalizeTaxCode(s))
     .optional(),
   surname: text(100).optional(),
+  q: listTextQuery,
 });
 
 /** The banca dati rinnovi: operators insert, confirm and cancel entries; supervisors may read. */

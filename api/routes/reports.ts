@@ -4,7 +4,7 @@ import type { RouterDeps } from '../app';
 import { requireRole } from '../auth';
 import { invalidField, parseOr400 } from '../errors';
 import type { Service } from '../../domain/catalog';
-import { MONTH_PATTERN } from '../../domain/sla';
+import { MONTH_PATTERN, monthBounds } from '../../domain/sla';
 import { allServicesSlaReport, serviceSlaReport, type SlaRow } from '../../reports/sla';
 import { crmReport } from '../../reports/crm';
 import { reportFormat, sendTable } from '../report-formats';
@@ -73,16 +73,26 @@ export function reportsRouter(deps: RouterDeps): Router {
   router.get('/reports/sla', requireRole('supervisor'), async (req, res) => {
     const { month, service } = parseQuery(req);
     const format = reportFormat(req);
+    // Answered calls with a linked contact: without any, the first-level figure measures nothing.
+    const linked = (s: Service) => {
+      const { start, end } = monthBounds(month, s.calendar.zone);
+      return deps.stores.calls.linkedCallCount({ service: s.code, from: start, to: end });
+    };
     if (service) {
-      const report = await serviceSlaReport(deps.stores.calls, service, month);
-      if (format !== 'json') return sendTable(res, format, `sla-${service.code}-${month}`, SLA_CSV_COLUMNS, [slaCsvRecord(month, report)]);
-      return res.json(report);
+      if (format !== 'json') return sendTable(res, format, `sla-${service.code}-${month}`, SLA_CSV_COLUMNS, [slaCsvRecord(month, await serviceSlaReport(deps.stores.calls, service, month))]);
+      const [report, linkedContacts] = await Promise.all([serviceSlaReport(deps.stores.calls, service, month), linked(service)]);
+      return res.json({ ...report, linkedContacts });
     }
     const report = await allServicesSlaReport(deps.stores.calls, deps.catalog, month);
     if (format !== 'json') {
       return sendTable(res, format, `sla-${month}`, SLA_CSV_COLUMNS, [...report.services, report.totals].map((r) => slaCsvRecord(month, r)));
     }
-    res.json(report);
+    const counts = await Promise.all(deps.catalog.services.map(linked));
+    res.json({
+      ...report,
+      services: report.services.map((r, i) => ({ ...r, linkedContacts: counts[i] })),
+      totals: { ...report.totals, linkedContacts: counts.reduce((a, b) => a + b, 0) },
+    });
   });
 
   router.get('/reports/crm', requireRole('supervisor'), async (req, res) => {

@@ -35,6 +35,8 @@ export interface CallStore {
   upsert(records: CallRecord[]): Promise<UpsertResult>;
   /** For each segment, in order, the counts of the service's calls registered inside it. */
   slaCountsBySegment(input: { service: string; segments: { from: number; to: number }[] }): Promise<SegmentCounts[]>;
+  /** Answered calls of the service registered in [from, to) with at least one contact linked to them. */
+  linkedCallCount(input: { service: string; from: number; to: number }): Promise<number>;
 }
 
 /** Rows per INSERT statement: one JSON parameter each, far below PostgreSQL's limits. */
@@ -93,6 +95,16 @@ export function createCallStore(db: Db): CallStore {
         }
       });
       return { inserted, updated, unchanged: rows.length - inserted - updated };
+    },
+
+    async linkedCallCount({ service, from, to }) {
+      const result = await db.raw(
+        `select count(*) as n from calls c
+          where c.service = ? and c.registered_at >= ? and c.registered_at < ? and c.answered_at is not null
+            and exists (select 1 from contacts k where k.call_id = c.call_id)`,
+        [service, new Date(from).toISOString(), new Date(to).toISOString()],
+      );
+      return Number(result.rows[0].n);
     },
 
     async slaCountsBySegment({ service, segments }) {

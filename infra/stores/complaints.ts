@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../db';
 import { createHistoryStore, HistoryEntry } from './history';
+import { whereContains, whereOlderThan } from './list-filters';
 import { ComplaintInput, ComplaintState, InquiryState, daysLeft, deadlineOf } from '../../domain/complaints';
 
 /**
@@ -216,10 +217,16 @@ export type ComplaintFile = ReturnType<typeof complaintSummary> & {
   history: HistoryEntry[];
 };
 
+const COMPLAINT_TEXT = ['id', "requester->>'surname'", "requester->>'name'", "requester->>'email'", "requester->>'phone'", 'subject'];
+
 export interface ComplaintQuery {
   status?: string[];
   kind?: string;
   service?: string;
+  /** Text in the reference, requester or subject. */
+  q?: string;
+  breached?: boolean;
+  olderThanHours?: number;
   limit: number;
   offset: number;
 }
@@ -264,6 +271,9 @@ export function createComplaintStore(db: Db) {
         if (q.status?.length) b.whereIn('status', q.status);
         if (q.kind) b.where('kind', q.kind);
         if (q.service) b.where('service', q.service);
+        if (q.breached !== undefined) b.where('breached_at', q.breached ? 'is not' : 'is', null);
+        whereContains(b, COMPLAINT_TEXT, q.q);
+        whereOlderThan(b, 'registered_at', q.olderThanHours);
       });
       const [rows, [{ count }]] = await Promise.all([
         base.clone().orderBy('registered_at').orderBy('id').limit(q.limit).offset(q.offset),

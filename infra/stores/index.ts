@@ -10,6 +10,7 @@ import { createMissedCallStore, type MissedCallStore } from './missed-calls';
 import { createRenewalStore, type RenewalStore } from './renewals';
 import { createStandardAnswerStore, type StandardAnswerStore } from './standard-answers';
 import { createKnowledgeReportStore, type KnowledgeReportStore } from './knowledge-report';
+import { createOverviewStore, type OverviewStore } from './overview';
 
 /** The stores the API reads and writes through; a test may replace any of them with a fake. */
 export interface Stores {
@@ -24,6 +25,7 @@ export interface Stores {
   renewals: RenewalStore;
   standardAnswers: StandardAnswerStore;
   knowledgeReport: KnowledgeReportStore;
+  overview: OverviewStore;
 }
 
 /** How long the API trusts a key it found active: a revocation is seen within this time. */
@@ -42,5 +44,6 @@ export function createStores(db: Db, opts: { apiKeyCacheTtlMs?: number } = {}): 
     renewals: createRenewalStore(db),
     standardAnswers: createStandardAnswerStore(db),
     knowledgeReport: createKnowledgeReportStore(db),
+    overview: createOverviewStore(db),
   };
 }

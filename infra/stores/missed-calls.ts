@@ -1,10 +1,24 @@
 import type { Db } from '../db';
 import type { MissedCallView } from '../../domain/contacts';
+import { whereContains, whereOlderThan } from './list-filters';
+
+/** Filters of the missed-call forms list; `q` matches references, caller, person sought and reason. */
+export interface MissedCallFilter {
+  office?: string;
+  status?: string;
+  contactId?: string;
+  service?: string;
+  breached?: boolean;
+  q?: string;
+  olderThanHours?: number;
+}
+const TEXT = ['id', 'contact_id', 'caller_surname', 'caller_name', 'callback_phone', 'callback_email', 'person_sought', 'reason'];
 
 /** Read side of the missed-call form workflow. */
 export interface MissedCallStore {
   get(id: string): Promise<MissedCallView | undefined>;
-  list(filter: { office?: string; status?: string; contactId?: string; limit: number; offset: number }): Promise<MissedCallView[]>;
+  list(filter: MissedCallFilter & { limit: number; offset: number }): Promise<MissedCallView[]>;
+  count(filter: MissedCallFilter): Promise<number>;
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -65,17 +79,28 @@ function fromRow(r: any): MissedCallView {
 }
 
 export function createMissedCallStore(db: Db): MissedCallStore {
+  const filtered = (f: MissedCallFilter) =>
+    db('missed_calls').modify((q) => {
+      if (f.office) q.where({ office: f.office });
+      if (f.status) q.where({ status: f.status });
+      if (f.contactId) q.where({ contact_id: f.contactId });
+      if (f.service) q.where({ service: f.service });
+      if (f.breached !== undefined) q.where({ breached: f.breached });
+      whereContains(q, TEXT, f.q);
+      whereOlderThan(q, 'created_at', f.olderThanHours);
+    });
   return {
     async get(id) {
       const row = await db('missed_calls').where({ id }).first();
       return row ? fromRow(row) : undefined;
     },
-    async list({ office, status, contactId, limit, offset }) {
-      const q = db('missed_calls').orderBy([{ column: 'due_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit).offset(offset);
-      if (office) q.where({ office });
-      if (status) q.where({ status });
-      if (contactId) q.where({ contact_id: contactId });
+    async list({ limit, offset, ...filter }) {
+      const q = filtered(filter).orderBy([{ column: 'due_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit).offset(offset);
       return (await q).map(fromRow);
+    },
+    async count(filter) {
+      const [{ count }] = await filtered(filter).count({ count: '*' });
+      return Number(count);
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../db';
 import type { Actor } from '../../domain/actor';
+import { whereContains } from './list-filters';
 
 export const RENEWAL_STATUSES = ['pending', 'confirmed', 'cancelled'] as const;
 export type RenewalStatus = (typeof RENEWAL_STATUSES)[number];
@@ -57,6 +58,8 @@ export interface RenewalFilter {
   jobType?: string;
   taxCode?: string;
   surname?: string;
+  /** Text in the reference, surname, name or tax code. */
+  q?: string;
   limit: number;
   offset: number;
 }
@@ -236,6 +239,7 @@ export function createRenewalStore(db: Db): RenewalStore {
         if (f.jobType) qb.where('job_type', f.jobType);
         if (f.taxCode) qb.where('tax_code', f.taxCode);
         if (f.surname) qb.whereILike('surname', `${f.surname.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        whereContains(qb, ['id', 'surname', 'name', 'tax_code'], f.q);
       });
       const [{ count }] = await q.clone().count({ count: '*' });
       const rows = (await q

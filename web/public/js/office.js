@@ -1,4 +1,5 @@
 // An office's work: its escalations, missed-call forms and complaint inquiries.
+import { pager, filterBar, queryOf } from './ui.js';
 import { api, h, act, formDialog, infoDialog, facts, historyList, table, button, badge, fmtDateTime, fmtDue, plural, loadList } from './ui.js';
 
 const STATUS = { open: ['Da prendere in carico', 'warn'], in_charge: ['In carico', 'info'], resolved: ['Risolta', 'ok'], returned: ['Restituita', 'neutral'] };
@@ -41,7 +42,7 @@ function dueCell(e) {
     { class: 'lines' },
     h('span', { class: 'muted' }, e.status === 'open' ? 'Presa in carico entro' : 'Risoluzione entro'),
     h('strong', {}, fmtDateTime(due)),
-    h('span', { class: late ? 'due-late' : 'due-ok' }, fmtDue(due)),
+    h('span', { class: late ? 'due-late' : 'due-ok' }, fmtDue(due, e.remaining)),
     isBreached(e) ? badge('Fuori termine', 'bad') : null,
   );
 }
@@ -162,7 +163,7 @@ export function missedCallTable(items, refresh, ctx, { canAct = true, withOffice
       f.reason,
       ...(withOffice ? [ctx.officeName(f.office)] : []),
       fmtDateTime(f.callAt),
-      h('span', { class: 'lines' }, h('strong', {}, fmtDateTime(f.dueAt)), h('span', { class: f.breached ? 'due-late' : 'due-ok' }, fmtDue(f.dueAt)), f.breached ? badge('Fuori termine', 'bad') : null),
+      h('span', { class: 'lines' }, h('strong', {}, fmtDateTime(f.dueAt)), h('span', { class: f.breached ? 'due-late' : 'due-ok' }, fmtDue(f.dueAt, f.remaining)), f.breached ? badge('Fuori termine', 'bad') : null),
       ...(canAct
         ? [
             button(
@@ -184,16 +185,23 @@ export function missedCallTable(items, refresh, ctx, { canAct = true, withOffice
   );
 }
 
+const OFFICE_PAGE = 25;
+const BREACHED = [['', 'Tutte'], ['true', 'Fuori termine'], ['false', 'Nei termini']];
+const AGES = [['', 'Qualsiasi'], ['4', 'Da almeno 4 ore'], ['24', 'Da almeno 1 giorno'], ['72', 'Da almeno 3 giorni']];
+
 export function officeTabs(ctx) {
   const office = ctx.me.office;
   const q = office ? `&office=${encodeURIComponent(office)}` : '';
+  const escalationFilters = { q: '', breached: '', olderThanHours: '' };
+  const formFilters = { q: '', breached: '', olderThanHours: '', offset: 0 };
   return [
     {
       id: 'pratiche',
       label: 'Pratiche',
       live: true,
       async render(section, refresh) {
-        const [open, inCharge] = await Promise.all([api(`/escalations?status=open&limit=500${q}`), api(`/escalations?status=in_charge&limit=500${q}`)]);
+        const f = queryOf(escalationFilters);
+        const [open, inCharge] = await Promise.all([api(`/escalations?status=open&limit=500${q}&${f}`), api(`/escalations?status=in_charge&limit=500${q}&${f}`)]);
         const items = [...(open.items ?? []), ...(inCharge.items ?? [])];
         const breached = items.filter(isBreached).length;
         section.append(
@@ -206,6 +214,10 @@ export function officeTabs(ctx) {
             h('li', {}, h('strong', {}, String(inCharge.items?.length ?? 0)), ' in carico'),
             h('li', { class: breached ? 'stat-bad' : '' }, h('strong', {}, String(breached)), ' fuori termine'),
           ),
+          filterBar('escalation-filters', escalationFilters, [
+            { name: 'breached', label: 'Termini', options: BREACHED },
+            { name: 'olderThanHours', label: 'Età', options: AGES },
+          ], refresh),
           escalationTable(items, refresh, ctx),
         );
       },
@@ -218,7 +230,13 @@ export function officeTabs(ctx) {
         section.append(
           h('h1', { id: 'title-richiamate' }, 'Cittadini da richiamare'),
           h('p', { class: 'lead' }, 'Moduli di mancata risposta: il contact center non è riuscito a trasferire la chiamata. Richiami il cittadino e registri l’esito.'),
-          await loadList('i moduli di mancata risposta', `/missed-calls?status=open&limit=500${q}`, ({ items = [] }) => missedCallTable(items, refresh, ctx)),
+          filterBar('missed-call-filters', formFilters, [
+            { name: 'breached', label: 'Termini', options: BREACHED },
+            { name: 'olderThanHours', label: 'Età', options: AGES },
+          ], refresh),
+          await loadList('i moduli di mancata risposta', `/missed-calls?status=open${q}&${queryOf({ ...formFilters, limit: OFFICE_PAGE })}`, (page) =>
+            h('div', {}, pager('missed-call-pager', page, (offset) => ((formFilters.offset = offset), refresh())), missedCallTable(page.items ?? [], refresh, ctx)),
+          ),
         );
       },
     },

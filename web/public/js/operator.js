@@ -1,8 +1,10 @@
 // The operators' work: the triage queue, a new contact, the renewals database.
-import { api, h, act, formDialog, fieldControl, validateForm, formValues, compact, table, button, badge, fmtDateTime, fmtSince, plural, showMessage, explain, loadList } from './ui.js';
+import { api, h, act, formDialog, fieldControl, validateForm, formValues, compact, table, button, badge, fmtDateTime, fmtSince, showMessage, explain, loadList } from './ui.js';
 import { callerLines } from './office.js';
 import { bookFromContactButton } from './appointments.js';
 import { resolveWithAnswer } from './answers.js';
+import { contactsTab, returnedNote, showContactHistory } from './desk.js';
+import { pager, filterBar, queryOf } from './ui.js';
 
 const CHANNELS = [
   ['phone', 'Telefono'],
@@ -74,6 +76,7 @@ function triageActions(c, ctx, refresh) {
       if (v) await post('missed-call', compact({ ...v, alsoNotifyReferent: v.alsoNotifyReferent || undefined }), `Modulo di mancata risposta inviato a ${ctx.officeName(v.office)}.`);
     }),
     bookFromContactButton(c, ctx),
+    button('Storia', () => act(() => showContactHistory(c.id, ctx)), 'btn-link', { 'aria-label': `Storia del contatto ${c.id}` }),
   );
 }
 
@@ -95,6 +98,7 @@ function triageTable(items, ctx, refresh) {
         h('span', {}, c.reason),
         c.category ? h('span', { class: 'muted' }, `Categoria: ${ctx.categoryName(c.service, c.category)}`) : h('span', { class: 'muted' }, 'Da classificare'),
         c.referent ? h('span', { class: 'muted' }, `Persona cercata: ${c.referent}`) : null,
+        returnedNote(c, ctx),
       ),
       callerLines(c.caller),
       h('span', { class: 'lines' }, h('span', {}, fmtDateTime(c.queuedAt)), h('span', { class: 'muted' }, fmtSince(c.queuedAt))),
@@ -105,8 +109,12 @@ function triageTable(items, ctx, refresh) {
   );
 }
 
+const TRIAGE_PAGE = 25;
+
 export function operatorTabs(ctx) {
   let service = '';
+  const triage = { q: '', service: '', olderThanHours: '', offset: 0 };
+  const renewalsState = { q: '', offset: 0 };
   let renewalStatus = 'pending';
   return [
     {
@@ -114,19 +122,20 @@ export function operatorTabs(ctx) {
       label: 'Smistamento',
       live: true,
       async render(section, refresh) {
-        const select = h(
-          'select',
-          { id: 'triage-service', onchange: (e) => ((service = e.target.value), refresh()) },
-          h('option', { value: '' }, 'Tutti i servizi'),
-          ...serviceOptions(ctx).map(([v, l]) => h('option', { value: v, selected: v === service }, l)),
-        );
+        const go = () => refresh();
+        triage.service = service;
         section.append(
           h('h1', { id: 'title-smistamento' }, 'Coda di smistamento'),
           h('p', { class: 'lead' }, 'Contatti da classificare, risolvere o inoltrare, dal più vecchio. I messaggi lasciati in segreteria fuori orario compaiono qui alla riapertura del servizio.'),
-          h('div', { class: 'toolbar' }, h('div', { class: 'field' }, h('label', { for: 'triage-service' }, 'Servizio'), select)),
-          await loadList('la coda di smistamento', `/contacts?status=triage&limit=500${service ? `&service=${encodeURIComponent(service)}` : ''}`, ({ items = [] }) =>
-            h('div', {}, h('p', { class: 'count' }, plural(items.length, 'contatto in attesa', 'contatti in attesa')), triageTable(items, ctx, refresh)),
-          ),
+          filterBar('triage-filters', triage, [
+            { name: 'service', label: 'Servizio', options: [['', 'Tutti i servizi'], ...serviceOptions(ctx)] },
+            { name: 'olderThanHours', label: 'In coda', options: [['', 'Da qualsiasi tempo'], ['1', 'Da almeno 1 ora'], ['4', 'Da almeno 4 ore'], ['24', 'Da almeno 1 giorno']] },
+          ], () => ((service = triage.service), go())),
+          await loadList('la coda di smistamento', `/contacts?${queryOf({ status: 'triage', ...triage, limit: TRIAGE_PAGE })}`, (page) => {
+            const items = page.items ?? [];
+            const onPage = (offset) => ((triage.offset = offset), go());
+            return h('div', {}, h('p', { class: 'count' }, `${page.total ?? items.length} ${(page.total ?? items.length) === 1 ? 'contatto in attesa' : 'contatti in attesa'}`), pager('triage-pager', page, onPage), triageTable(items, ctx, refresh), pager('triage-pager-bottom', page, onPage));
+          }),
         );
       },
     },
@@ -190,7 +199,7 @@ export function operatorTabs(ctx) {
         const post = (r, path, body, ok) => act(() => api(`/renewals/${encodeURIComponent(r.id)}/${path}`, { method: 'POST', body }), ok).then((d) => d && refresh());
         const statusSelect = h(
           'select',
-          { id: 'renewals-status', onchange: (e) => ((renewalStatus = e.target.value), refresh()) },
+          { id: 'renewals-status', onchange: (e) => ((renewalStatus = e.target.value), (renewalsState.offset = 0), refresh()) },
           ...[['pending', 'Da confermare'], ['confirmed', 'Confermate'], ['cancelled', 'Annullate'], ['', 'Tutte']].map(([v, l]) => h('option', { value: v, selected: v === renewalStatus }, l)),
         );
         const insert = button(
@@ -215,7 +224,11 @@ export function operatorTabs(ctx) {
           h('h1', { id: 'title-rinnovi' }, 'Banca dati rinnovi'),
           h('p', { class: 'lead' }, 'Iscrizioni dei cittadini disponibili per un tipo di lavoro. Le iscrizioni confermate sono inviate ogni giorno ai centri per l’impiego.'),
           h('div', { class: 'toolbar' }, h('div', { class: 'field' }, h('label', { for: 'renewals-status' }, 'Mostra'), statusSelect), insert),
-          await loadList('la banca dati rinnovi', `/renewals?limit=200${renewalStatus ? `&status=${renewalStatus}` : ''}`, ({ items = [] }) =>
+          filterBar('renewals-filters', renewalsState, [], refresh, 'Cognome, nome o codice fiscale'),
+          await loadList('la banca dati rinnovi', `/renewals?${queryOf({ status: renewalStatus, q: renewalsState.q, limit: TRIAGE_PAGE, offset: renewalsState.offset })}`, ({ items = [], total }) => h(
+            'div',
+            {},
+            pager('renewals-pager', { total, limit: TRIAGE_PAGE, offset: renewalsState.offset }, (offset) => ((renewalsState.offset = offset), refresh())),
             table(
               'Iscrizioni',
               ['Cittadino', 'Codice fiscale', 'Tipo di lavoro', 'Centro per l’impiego', 'Stato', 'Inserita', 'Azioni'],
@@ -247,9 +260,10 @@ export function operatorTabs(ctx) {
               undefined,
               'Nessuna iscrizione con questo stato.',
             ),
-          ),
+          )),
         );
       },
     },
+    contactsTab(ctx),
   ];
 }

@@ -2,6 +2,7 @@
 import { api, h, act, table, badge, button, fmtNumber, explain, loadList, ZONE, chartOptions } from './ui.js';
 import { escalationTable, missedCallTable, isBreached } from './office.js';
 import { complaintTable } from './uru.js';
+import { overviewTab, reportsTab, exportsTab } from './desk.js';
 
 const COLORS = { met: '#1a7f4b', missed: '#b42318', target: '#1b1f24', answered: '#0b4f8a', abandoned: '#c2410c', short: '#98a2b3' };
 const charts = [];
@@ -54,11 +55,25 @@ const INDICATORS = [
 
 const withUnit = (v, unit) => (v === null || v === undefined ? '—' : `${fmtNumber(v)} ${unit}`);
 
+/** Answered calls but none with a linked contact: the first-level figure cannot be judged. */
+const unlinked = (r) => r.linkedContacts === 0 && (r.calls?.answered ?? 0) > 0;
+
+function noLinkedContacts(r) {
+  if (!unlinked(r)) return null;
+  return h(
+    'div',
+    { class: 'notice notice-info', role: 'note', id: 'sla-no-linked' },
+    h('strong', {}, 'Risoluzione al primo livello non misurabile: '),
+    `nessuna delle ${r.calls.answered} chiamate risposte del mese ha un contatto collegato (il codice della chiamata registrato con il contatto). Il valore 0 % non indica un servizio scadente: mancano i collegamenti tra chiamate e contatti.`,
+  );
+}
+
 function kpi(ind, r) {
   const value = r[ind.key];
   const target = r.targets?.[ind.key];
   const met = r.met?.[ind.met];
-  const state = met === null || met === undefined ? ['Non misurabile: nessuna chiamata', 'neutral'] : met ? ['Obiettivo rispettato', 'ok'] : ['Obiettivo non rispettato', 'bad'];
+  const noLinks = ind.key === 'firstLevelResolvedPct' && unlinked(r);
+  const state = noLinks ? ['Non misurabile: nessun contatto collegato', 'neutral'] : met === null || met === undefined ? ['Non misurabile: nessuna chiamata', 'neutral'] : met ? ['Obiettivo rispettato', 'ok'] : ['Obiettivo non rispettato', 'bad'];
   return h(
     'div',
     { class: `kpi kpi-${state[1]}` },
@@ -129,10 +144,40 @@ function figure(title, description, canvasLabel, wide = false) {
   return { canvas, box: h('figure', { class: `chart-box${wide ? ' chart-wide' : ''}` }, h('figcaption', {}, h('strong', {}, title), h('span', { class: 'muted' }, description)), h('div', { class: 'chart-area' }, canvas)) };
 }
 
+/** Every service side by side and the totals across services (recomputed over all calls). */
+async function allServices(month, ctx) {
+  let r;
+  try {
+    r = await api(`/reports/sla?month=${encodeURIComponent(month)}`);
+  } catch (err) {
+    return h('div', { class: 'notice notice-err' }, h('strong', {}, 'Impossibile calcolare gli indicatori: '), explain(err));
+  }
+  const rows = [...r.services, { ...r.totals, service: null }];
+  const cell = (row, ind) => {
+    const v = withUnit(row[ind.key], ind.unit);
+    if (ind.key === 'firstLevelResolvedPct' && unlinked(row)) return h('span', { class: 'muted' }, `${v} (nessun contatto collegato)`);
+    const met = row.met?.[ind.met];
+    return met === false ? h('span', { class: 'num-bad' }, v) : v;
+  };
+  return h(
+    'div',
+    { id: 'sla-all' },
+    h('div', { class: 'kpis', id: 'sla-kpis' }, ...INDICATORS.map((ind) => kpi(ind, r.totals))),
+    noLinkedContacts(r.totals),
+    h('h2', {}, `Tutti i servizi — ${monthName(month)}`),
+    table(
+      'Indicatori per servizio e totali',
+      ['Servizio', 'Chiamate', 'Risposte', 'Abbandonate', ...INDICATORS.map((i) => i.title), 'Contatti collegati'],
+      rows,
+      (row) => [row.service ? ctx.serviceName(row.service) : h('strong', {}, 'Totale'), row.calls.registered, row.calls.answered, row.calls.abandoned, ...INDICATORS.map((ind) => cell(row, ind)), row.linkedContacts ?? '—'],
+    ),
+  );
+}
+
 async function downloadCsv(month, service) {
-  const res = await api(`/reports/sla?month=${encodeURIComponent(month)}&service=${encodeURIComponent(service)}`, { accept: 'text/csv', raw: true });
+  const res = await api(`/reports/sla?month=${encodeURIComponent(month)}${service ? `&service=${encodeURIComponent(service)}` : ''}`, { accept: 'text/csv', raw: true });
   const url = URL.createObjectURL(await res.blob());
-  const a = h('a', { href: url, download: `sla-${service}-${month}.csv` });
+  const a = h('a', { href: url, download: `sla-${service || 'tutti'}-${month}.csv` });
   document.body.append(a);
   a.click();
   a.remove();
@@ -154,13 +199,17 @@ export function supervisorTabs(ctx) {
           { id: 'sla-month', onchange: (e) => ((month = e.target.value), refresh()) },
           ...months.map((m, i) => h('option', { value: m, selected: m === month }, i === 0 ? `${monthName(m)} (in corso)` : monthName(m))),
         );
-        const serviceSelect = h('select', { id: 'sla-service', onchange: (e) => ((service = e.target.value), refresh()) }, ...ctx.catalog.map((s) => h('option', { value: s.code, selected: s.code === service }, s.name)));
+        const serviceSelect = h('select', { id: 'sla-service', onchange: (e) => ((service = e.target.value), refresh()) }, h('option', { value: '', selected: service === '' }, 'Tutti i servizi (totali)'), ...ctx.catalog.map((s) => h('option', { value: s.code, selected: s.code === service }, s.name)));
         const csv = button('Scarica i dati (CSV)', () => act(() => downloadCsv(month, service)), '', { id: 'sla-csv' });
         section.append(
           h('h1', { id: 'title-sla' }, 'Livelli di servizio del mese'),
           h('p', { class: 'lead' }, 'Indicatori del capitolato, calcolati sulle chiamate arrivate nell’orario di servizio, confrontati con gli obiettivi.'),
           h('div', { class: 'toolbar' }, h('div', { class: 'field' }, h('label', { for: 'sla-month' }, 'Mese'), monthSelect), h('div', { class: 'field' }, h('label', { for: 'sla-service' }, 'Servizio'), serviceSelect), csv),
         );
+        if (!service) {
+          section.append(await allServices(month, ctx));
+          return;
+        }
         let r;
         try {
           r = await api(`/reports/sla?month=${encodeURIComponent(month)}&service=${encodeURIComponent(service)}`);
@@ -173,6 +222,7 @@ export function supervisorTabs(ctx) {
         section.append(
           h('h2', { class: 'sr-only' }, `Indicatori di ${monthName(month)} per ${ctx.serviceName(service)}`),
           h('div', { class: 'kpis', id: 'sla-kpis' }, ...INDICATORS.map((ind) => kpi(ind, r))),
+          noLinkedContacts(r),
           h(
             'ul',
             { class: 'stats', 'aria-label': 'Chiamate del mese' },
@@ -239,5 +289,8 @@ export function supervisorTabs(ctx) {
         );
       },
     },
+    overviewTab(ctx),
+    reportsTab(ctx),
+    exportsTab(ctx),
   ];
 }

@@ -89,9 +89,14 @@ export function fmtDuration(ms) {
   const [unit, size] = abs >= 2 * 86_400_000 ? UNITS[0] : abs >= 3_600_000 ? UNITS[1] : UNITS[2];
   return new Intl.NumberFormat('it-IT', { style: 'unit', unit, unitDisplay: 'long' }).format(Math.max(1, Math.round(abs / size)));
 }
-/** "tra 3 ore" before the time, "scaduta da 2 giorni" after it. */
-export function fmtDue(iso, now = Date.now()) {
+/**
+ * "tra 3 ore" before the time, "scaduta da 2 giorni" after it. With the API's `remaining` (business
+ * time of the service's calendar), "tra 1 giorno lavorativo e 3 ore": weekends and holidays do not count.
+ */
+export function fmtDue(iso, remaining, now = Date.now()) {
   if (!iso) return '';
+  if (remaining && typeof remaining === 'object') return fmtRemaining(remaining);
+  if (typeof remaining === 'number') now = remaining;
   const ms = Date.parse(iso) - now;
   return ms >= 0 ? `tra ${fmtDuration(ms)}` : `scaduta da ${fmtDuration(ms)}`;
 }
@@ -411,3 +416,68 @@ export function chartOptions(yTitle) {
     },
   };
 }
+
+/** The API's remaining time: "tra 2 giorni lavorativi e 3 ore", "scaduta da 1 ora lavorativa". */
+export function fmtRemaining(r) {
+  const business = r.basis === 'business';
+  const n = (v, one, many) => `${v} ${v === 1 ? one : many}`;
+  const parts = [];
+  if (r.days) parts.push(business ? n(r.days, 'giorno lavorativo', 'giorni lavorativi') : n(r.days, 'giorno', 'giorni'));
+  if (r.hours) parts.push(n(r.hours, business && !r.days ? 'ora lavorativa' : 'ora', business && !r.days ? 'ore lavorative' : 'ore'));
+  if (!r.days && r.minutes) parts.push(n(r.minutes, 'minuto', 'minuti'));
+  const text = parts.length ? parts.join(' e ') : 'meno di un minuto';
+  return r.overdue ? `scaduta da ${text}` : `tra ${text}`;
+}
+
+/** "1–25 di 63" with the previous and next page buttons; `onPage(offset)` loads another page. */
+export function pager(id, { total, limit, offset }, onPage) {
+  if (!total || total <= limit) return total ? h('p', { class: 'count', id }, `${total} ${total === 1 ? 'elemento' : 'elementi'}`) : null;
+  const last = Math.min(offset + limit, total);
+  return h(
+    'nav',
+    { class: 'pager', id, 'aria-label': 'Pagine' },
+    button('‹ Precedente', () => onPage(Math.max(0, offset - limit)), '', { disabled: offset === 0, 'aria-label': 'Pagina precedente' }),
+    h('span', { class: 'pager-status', 'aria-live': 'polite' }, `${offset + 1}–${last} di ${total} · pagina ${Math.floor(offset / limit) + 1} di ${Math.ceil(total / limit)}`),
+    button('Successiva ›', () => onPage(offset + limit), '', { disabled: last >= total, 'aria-label': 'Pagina successiva' }),
+  );
+}
+
+/**
+ * A search box and filters above a list (a form with role=search: Enter searches). `state` keeps
+ * the values between renders; `fields`: [{name, label, options?: [[value, label]]}] beside `q`.
+ */
+export function filterBar(id, state, fields, onChange, placeholder = 'Riferimento, nome o testo') {
+  const form = h('form', { class: 'toolbar filters', role: 'search', id, 'aria-label': 'Cerca e filtra' });
+  const qId = `${id}-q`;
+  form.append(
+    h('div', { class: 'field' }, h('label', { for: qId }, 'Cerca'), h('input', { id: qId, name: 'q', type: 'search', value: state.q ?? '', placeholder, maxlength: 200, autocomplete: 'off' })),
+    ...fields.map((f) =>
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: `${id}-${f.name}` }, f.label),
+        h('select', { id: `${id}-${f.name}`, name: f.name }, ...f.options.map(([v, l]) => h('option', { value: v, selected: String(state[f.name] ?? '') === v }, l))),
+      ),
+    ),
+    h('button', { type: 'submit', class: 'btn btn-primary' }, 'Cerca'),
+    h('button', { type: 'button', class: 'btn', onclick: () => { for (const k of ['q', ...fields.map((f) => f.name)]) state[k] = fields.find((f) => f.name === k)?.reset ?? ''; state.offset = 0; onChange(); } }, 'Azzera'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    state.q = form.elements.namedItem('q').value.trim();
+    for (const f of fields) state[f.name] = form.elements.namedItem(f.name).value;
+    state.offset = 0;
+    onChange();
+  });
+  return form;
+}
+
+/** `?a=1&b=x` of the non-empty values (the filters, q, limit and offset of a list). */
+export function queryOf(values) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== '' && v !== undefined && v !== null) p.set(k, String(v));
+  return p.toString();
+}
+
+/** "3 ore", "2 giorni": how long something has been waiting. */
+export const fmtAge = (minutes) => (minutes === null || minutes === undefined ? '—' : fmtDuration(minutes * 60_000));

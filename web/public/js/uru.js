@@ -1,4 +1,6 @@
 // URU's work: complaints with their deadline, inquiries to the structures, the definitive response.
+import { manualComplaintTab } from './desk.js';
+import { pager, filterBar, queryOf } from './ui.js';
 import { api, h, act, formDialog, infoDialog, facts, historyList, table, button, badge, fmtDateTime, fmtDue, compact, loadList, romeDateTime, romeDatePlus } from './ui.js';
 
 const STATUS = {
@@ -168,8 +170,11 @@ export function complaintTable(items, ctx, refresh, { canAct = true, emptyText =
   );
 }
 
+const COMPLAINTS_PAGE = 25;
+
 export function uruTabs(ctx) {
   let which = 'open';
+  const filters = { q: '', breached: '', olderThanHours: '', offset: 0 };
   let inquiryStatus = 'open';
   return [
     {
@@ -180,14 +185,20 @@ export function uruTabs(ctx) {
         const statuses = which === 'open' ? OPEN : which === 'done' ? DONE : [...OPEN, ...DONE];
         const select = h(
           'select',
-          { id: 'complaints-filter', onchange: (e) => ((which = e.target.value), refresh()) },
+          { id: 'complaints-filter', onchange: (e) => ((which = e.target.value), (filters.offset = 0), refresh()) },
           ...[['open', 'Aperti'], ['done', 'Conclusi'], ['all', 'Tutti']].map(([v, l]) => h('option', { value: v, selected: v === which }, l)),
         );
         section.append(
           h('h1', { id: 'title-reclami' }, 'Reclami, segnalazioni e suggerimenti'),
           h('p', { class: 'lead' }, 'In cima le pratiche con meno tempo per rispondere. Il termine resta sospeso mentre si attendono informazioni dal richiedente.'),
           h('div', { class: 'toolbar' }, h('div', { class: 'field' }, h('label', { for: 'complaints-filter' }, 'Mostra'), select)),
-          await loadList('i reclami', `/complaints?status=${statuses.join(',')}&limit=500`, ({ items = [] }) => complaintTable(items, ctx, refresh)),
+          filterBar('complaints-filters', filters, [
+            { name: 'breached', label: 'Termine', options: [['', 'Tutte'], ['true', 'Oltre il termine'], ['false', 'Nei termini']] },
+            { name: 'olderThanHours', label: 'Età', options: [['', 'Qualsiasi'], ['168', 'Da almeno 1 settimana'], ['480', 'Da almeno 20 giorni']] },
+          ], refresh, 'Riferimento, richiedente o oggetto'),
+          await loadList('i reclami', `/complaints?${queryOf({ status: statuses.join(','), ...filters, limit: COMPLAINTS_PAGE })}`, (page) =>
+            h('div', {}, pager('complaints-pager', page, (offset) => ((filters.offset = offset), refresh())), complaintTable(page.items ?? [], ctx, refresh)),
+          ),
         );
       },
     },
@@ -223,5 +234,6 @@ export function uruTabs(ctx) {
         );
       },
     },
+    manualComplaintTab(ctx),
   ];
 }
