@@ -20,7 +20,7 @@
  * slow relay never blocks URU's action) and are recorded as `email-sent` when delivered; the main
  * flow closes the complaint once the response's email is done, delivered or failed for good.
  */
-import { allHandlersFinished, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Transition } from '../activities/db';
 import { durableActivity } from './activity-options';
@@ -43,7 +43,7 @@ import {
   takeChargeComplaintUpdate,
 } from './complaint.contract';
 
-const { notify } = proxyActivities<Activities>(durableActivity);
+const { notify, scheduleSurvey } = proxyActivities<Activities>(durableActivity);
 
 const OPEN_STATUSES: ComplaintStatus[] = ['in_charge', 'investigating', 'awaiting_requester'];
 
@@ -353,6 +353,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   s.status = 'closed';
   s.closedAt = Date.now();
   await record('closed', SYSTEM_ACTOR, { outcome: s.outcome, ...(requesterEmail ? { emailed: delivered } : {}) });
+  // Satisfaction survey (added while complaints were running: older histories have no such step).
+  if (requesterEmail && delivered && patched('satisfaction-survey')) {
+    await scheduleSurvey({ kind: 'complaint', caseId: ref, service: input.service ?? null, serviceName: settings.serviceName, channel: input.channel, email: requesterEmail });
+  }
 
   await condition(() => inFlight === 0 && allHandlersFinished());
   return { reference: ref, outcome: s.outcome ?? 'answered', respondedAt: s.respondedAt ?? Date.now(), breached: s.breachedAt !== null };
