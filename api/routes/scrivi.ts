@@ -283,7 +283,7 @@ ${notice}
   <div class="hp" aria-hidden="true"><label for="f-website">Lasci vuoto questo campo</label><input id="f-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
   <div class="privacy" id="privacy-notice"><h2>Informativa sul trattamento dei dati personali</h2>
     <p>I dati inseriti (nome, cognome, email e testo del messaggio) sono trattati dall'amministrazione titolare del servizio, ai sensi del Regolamento (UE) 2016/679, al solo fine di rispondere alla sua richiesta o al suo reclamo e di chiederle un parere sul servizio ricevuto. Sono conservati per il tempo previsto dalle regole di conservazione dell'ente e non sono comunicati a terzi. Può chiedere l'accesso, la rettifica o la cancellazione dei suoi dati scrivendo all'Ufficio Relazioni con il Pubblico.</p></div>
-  <div class="field"><input type="checkbox" id="f-consent" name="consent" value="on" required${described('consent')}${values.consent === 'on' ? ' checked' : ''}>
+  <div class="field consent"><input type="checkbox" id="f-consent" name="consent" value="on" required${described('consent')}${values.consent === 'on' ? ' checked' : ''}>
     <label for="f-consent" class="inline">Ho letto l'informativa e acconsento al trattamento dei miei dati <span aria-hidden="true">*</span></label>${errorLine('consent')}</div>
   <button type="submit">Invia</button>
 </form>
