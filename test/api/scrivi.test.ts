@@ -5,6 +5,7 @@
  * email), the survey links (prefetch-safe GET, vote, change, tampered, expired, after 7 days) and
  * the CRM report's satisfaction figures.
  */
+import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../infra/logger';
@@ -253,5 +254,45 @@ describe('the form rate limit', () => {
     expect(page.status).toBe(429);
     expect(page.text).toContain('Troppi messaggi');
     expect(await stack.db('contacts').whereRaw(`caller->>'email' = ?`, ['a3@example.org']).first()).toBeUndefined();
+  });
+});
+
+describe('privacy of the public pages', () => {
+  it('logs no name, email or message of the form, nor the survey token, at any level', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(chunk.toString('utf8')), done()) });
+    const app = createApp({ db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue, catalog: stack.catalog, logger: createLogger('trace', 'api', sink), surveyTokenSecret: TEST_SURVEY_SECRET });
+    const citizen = { name: 'Ermelinda', surname: 'Scarpazza', email: 'ermelinda.scarpazza@example.org', message: 'testo riservatissimo della cittadina' };
+    expect((await postJson(form(citizen), app)).status).toBe(201);
+    expect((await postJson(form({ ...citizen, email: 'sbagliata' }), app)).status).toBe(400);
+    expect((await request(app).post('/scrivi').type('form').send({ ...form(citizen), consent: 'on' })).status).toBe(201);
+    const token = surveyToken(TEST_SURVEY_SECRET, { kind: 'contact', caseId: 'CON-2000-000001', expiresAt: Date.now() + 60_000 });
+    await request(app).get('/valutazione').query({ t: token, voto: '3' });
+    const text = lines.join('');
+    expect(text).toContain('/scrivi');
+    for (const secret of ['Ermelinda', 'Scarpazza', 'ermelinda.scarpazza', 'riservatissimo', token.split('.')[1]]) expect(text).not.toContain(secret);
+  });
+
+  it('an erasure of the citizen reaches the form’s contact and its receipt email', async () => {
+    const res = await postJson(form({ email: 'da.cancellare@example.org', surname: 'Cancellanda' }));
+    expect(res.status).toBe(201);
+    const ref: string = res.body.reference;
+    await stack.smtp.waitFor((m) => String(m.parsed.subject).includes(`[${ref}] Abbiamo ricevuto`));
+    await stack.client.workflow.getHandle(scriviReceiptWorkflowId(ref)).result();
+    const admin = await stack.bearer('admin');
+    const erased = await request(stack.app).post('/api/v1/privacy/erasure').set('Authorization', admin).send({ email: 'da.cancellare@example.org' });
+    expect(erased.status).toBe(200);
+    expect(JSON.stringify(await stack.db('contacts').where({ id: ref }).first())).not.toMatch(/Cancellanda|da\.cancellare/);
+    const receipt = await stack.db('sent_emails').where({ key: `scrivi:${ref}/received` }).first();
+    expect(receipt.recipients).not.toContain('da.cancellare@example.org');
+  });
+
+  it('refuses control characters in a form post, naming the field', async () => {
+    const res = await request(stack.app).post('/scrivi').set('Accept', 'application/json').type('form').send({ ...form({ name: 'Anna\u0007' }), consent: 'on' });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toMatch(/id="e-name">Il testo contiene caratteri non ammessi/);
+    const json = await postJson(form({ surname: 'Rossi\u0001' }));
+    expectFieldProblem(json, 400, 'surname');
   });
 });
