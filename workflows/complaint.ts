@@ -24,6 +24,7 @@ import { allHandlersFinished, condition, log, patched, proxyActivities, setHandl
 import type { Activities } from '../activities';
 import type { Transition } from '../activities/db';
 import { durableActivity } from './activity-options';
+import { scheduleSurvey } from './survey';
 import type { ComplaintTemplateData, ComplaintTemplateName } from '../activities/templates/complaints';
 import { ComplaintState, InquiryState, daysLeft, deadlineOf, initialComplaintState, remainingAt, resumeClock, stopClock } from '../domain/complaints';
 import { Actor, SYSTEM_ACTOR } from './common';
@@ -43,7 +44,7 @@ import {
   takeChargeComplaintUpdate,
 } from './complaint.contract';
 
-const { notify, scheduleSurvey } = proxyActivities<Activities>(durableActivity);
+const { notify } = proxyActivities<Activities>(durableActivity);
 
 const OPEN_STATUSES: ComplaintStatus[] = ['in_charge', 'investigating', 'awaiting_requester'];
 

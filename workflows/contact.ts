@@ -11,6 +11,7 @@ import { ChildWorkflowHandle, allHandlersFinished, condition, patched, proxyActi
 import type { Activities } from '../activities';
 import type { ContactStatus, ContactView, EscalationView, MissedCallView, Resolution } from '../domain/contacts';
 import { durableActivity } from './activity-options';
+import { scheduleSurvey } from './survey';
 import { SYSTEM_ACTOR } from './common';
 import { createRecorder, refuse, rulesOf } from './kit';
 import {
@@ -28,7 +29,7 @@ import type { MissedCallResult } from './missed-call.contract';
 import { escalationWorkflow, openEscalation } from './escalation';
 import { missedCallWorkflow, openMissedCall } from './missed-call';
 
-const { notify, scheduleSurvey } = proxyActivities<Activities>(durableActivity);
+const { notify } = proxyActivities<Activities>(durableActivity);
 
 export async function contactWorkflow(input: ContactInput): Promise<ContactResult> {
   // Set before the first await (the rules' lookup): update-with-start delivers this update at once.
