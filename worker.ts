@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DefaultLogger, LogLevel, NativeConnection, Runtime, Worker, WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { createActivities, ActivityDeps } from './activities';
-import { Config, EXIT_CONFIG, loadConfig, requirePayloadKeys } from './infra/config';
+import { Config, EXIT_CONFIG, loadConfig, publicBaseUrl, requirePayloadKeys, surveyTokenSecret } from './infra/config';
 import { encryptingDataConverter, FAILURE_CONVERTER_PATH } from './infra/codec';
 import { resolveEndpoints } from './infra/endpoints';
 import { createDb } from './infra/db';
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     dataConverter,
-    deps: { db, mailer, catalog, settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY } },
+    deps: { db, mailer, catalog, settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY, survey: { delayMs: Math.round(config.SURVEY_DELAY_MINUTES * 60_000), tokenSecret: surveyTokenSecret(config), publicBaseUrl: publicBaseUrl(config) } } },
     // Production (dist/): the bundle made at build time; from source: a bundle cached under DATA_DIR.
     workflowBundle: { codePath: existsSync(PREBUILT_BUNDLE) ? PREBUILT_BUNDLE : await sourceBundle(config, logger) },
     tuning: workerTuning(config),

@@ -12,6 +12,7 @@ import { createPrivacyStore } from '../infra/stores/privacy';
 import { createCatalogActivities } from './catalog';
 import { createCatalogVersionStore } from '../infra/stores/catalog-versions';
 import { createAppointmentActivities } from './appointments';
+import { createSurveyActivities, type SurveySettings } from './survey';
 
 export interface ActivityDeps {
   db: Db;
@@ -20,12 +21,15 @@ export interface ActivityDeps {
   settings: {
     /** Send a "nessuna variazione" email to job centres with no changes. */
     renewalsSendEmpty: boolean;
+    /** Satisfaction surveys (activities/survey.ts); without them no survey is scheduled. */
+    survey?: SurveySettings;
   };
 }
 
 /** Builds every activity with its dependencies; the worker registers the result. */
 export function createActivities(deps: ActivityDeps) {
   const sentEmails = createSentEmailStore(deps.db);
+  const notifier = createNotifyActivities({ mailer: deps.mailer, sentEmails, privacy: createPrivacyStore(deps.db) });
   return nonRetryableOnBadData({
     ...createMailActivities({ mailer: deps.mailer, sentEmails }),
     ...createDbActivities({ db: deps.db }),
@@ -34,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPrivacyActivities({ db: deps.db }),
     ...createCatalogActivities({ catalog: deps.catalog, versions: createCatalogVersionStore(deps.db) }),
     ...createAppointmentActivities({ db: deps.db, catalog: deps.catalog }),
+    ...createSurveyActivities({ db: deps.db, settings: deps.settings.survey, notify: notifier.notify }),
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };
     },

@@ -37,6 +37,8 @@ import { appointmentsRouter } from './routes/appointments';
 import { searchRouter } from './routes/search';
 import { answersRouter } from './routes/answers';
 import { overviewRouter } from './routes/overview';
+import { scriviRouter } from './routes/scrivi';
+import { surveyPagesRouter } from './routes/survey-pages';
 
 export interface AppDeps {
   db: Db;
@@ -54,6 +56,10 @@ export interface AppDeps {
   health?: HealthOptions;
   /** Origin of the Temporal Web UI allowed to call /api/v1/codec (CORS). */
   codecCorsOrigin?: string;
+  /** HMAC secret of the satisfaction survey links (SURVEY_TOKEN_SECRET); without it the survey pages answer 503. */
+  surveyTokenSecret?: string;
+  /** Messages the public form accepts per hour per client address and per email (SCRIVI_RATE_LIMIT_PER_HOUR). */
+  scriviRateLimitPerHour?: number;
 }
 
 /** What routers receive: the app's dependencies with every store built. */
@@ -125,6 +131,9 @@ export function createApp(appDeps: AppDeps): express.Express {
   // The back-office page: static files, Chart.js from node_modules (no network at run time).
   app.use(express.static(path.join(__dirname, '..', 'web', 'public'), { index: 'index.html' }));
   app.use('/vendor/chart.js', express.static(path.dirname(require.resolve('chart.js'))));
+  // Citizens' public pages (no key): the "Scrivi" form and the satisfaction survey.
+  app.use(scriviRouter(deps));
+  app.use(surveyPagesRouter(deps));
 
   const api = express.Router();
   // One count of refused keys per address for /api/v1 and the codec endpoint mounted beside it.

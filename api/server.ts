@@ -1,5 +1,5 @@
 import { createApp } from './app';
-import { EXIT_CONFIG, codecCorsOrigin, loadConfig } from '../infra/config';
+import { EXIT_CONFIG, codecCorsOrigin, loadConfig, surveyTokenSecret } from '../infra/config';
 import { resolveEndpoints } from '../infra/endpoints';
 import { createDb } from '../infra/db';
 import { connectClient } from '../infra/temporal';
@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     trustProxy: config.TRUST_PROXY,
     health: { smtpUrl: endpoints.smtpUrl, workerFreshnessSeconds: config.WORKER_FRESHNESS_SECONDS, workerMetricsUrl: config.WORKER_METRICS_URL },
     codecCorsOrigin: codecCorsOrigin(config),
+    surveyTokenSecret: surveyTokenSecret(config),
+    scriviRateLimitPerHour: config.SCRIVI_RATE_LIMIT_PER_HOUR,
   });
   // Express 5 hands a listen error (e.g. EADDRINUSE) to this callback instead of throwing it.
   const server = app.listen(config.PORT, config.HOST, (err?: Error) => {

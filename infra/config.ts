@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { parsePayloadKey, PayloadKey, PayloadKeys } from './codec';
 import { parseImapUrl } from './imap-url';
@@ -123,6 +124,14 @@ const configSchema = z.object({
   IMAP_DISCARD_FOLDER: z.string().trim().min(1).default('Scartati'),
   IMAP_POLL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   IMAP_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  /** Minutes between a case's closing email and its satisfaction survey (fractions allowed, for trials). */
+  SURVEY_DELAY_MINUTES: z.coerce.number().min(0).max(525_600).default(60),
+  /** HMAC secret of the survey links; `npm start` makes one under DATA_DIR; unset: derived from TEMPORAL_PAYLOAD_KEY. */
+  SURVEY_TOKEN_SECRET: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  /** Address citizens use to reach the public pages (survey links in emails); default http://127.0.0.1:PORT. */
+  PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
+  /** Messages accepted per hour by the public "Scrivi" form from one client address and for one email address. */
+  SCRIVI_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
 });
 
 /** Exit code of an entrypoint that cannot run as configured (e.g. its port is taken): never restarted. */
@@ -161,4 +170,19 @@ export function codecCorsOrigin(config: Pick<Config, 'CODEC_CORS_ORIGIN' | 'EMBE
 /** Where the running embedded stack writes its addresses, so `npm run admin` can find the database. */
 export function runtimeFile(config: Pick<Config, 'DATA_DIR'>): string {
   return path.join(config.DATA_DIR, 'runtime.json');
+}
+
+/**
+ * The survey links' HMAC secret: SURVEY_TOKEN_SECRET, else one derived from the payload key (worker
+ * and API share it already), so a deployment without the setting still signs with a secret.
+ */
+export function surveyTokenSecret(config: Pick<Config, 'SURVEY_TOKEN_SECRET' | 'TEMPORAL_PAYLOAD_KEY'>): string {
+  if (config.SURVEY_TOKEN_SECRET) return config.SURVEY_TOKEN_SECRET;
+  if (!config.TEMPORAL_PAYLOAD_KEY) throw new Error('SURVEY_TOKEN_SECRET is not set and there is no TEMPORAL_PAYLOAD_KEY to derive it from');
+  return createHmac('sha256', config.TEMPORAL_PAYLOAD_KEY.key).update('survey-token-secret').digest('base64url');
+}
+
+/** Where citizens reach the public pages (/scrivi, /valutazione). */
+export function publicBaseUrl(config: Pick<Config, 'PUBLIC_BASE_URL' | 'PORT'>): string {
+  return config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.PORT}`;
 }

@@ -10,6 +10,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { EXIT_CONFIG, loadConfig, runtimeFile } from '../infra/config';
 import { createDb, migrateLatest } from '../infra/db';
 import { createApiKeyStore } from '../infra/stores/api-keys';
@@ -91,6 +92,13 @@ function localPayloadKey(dataDir: string, say: (msg: string) => void): string {
     throw new Error(`${file}: ${(err as Error).message}`);
   }
   return text;
+}
+
+/** The survey links' HMAC secret: SURVEY_TOKEN_SECRET when given, else a file under DATA_DIR made on the first start. */
+function localSurveySecret(dataDir: string): string {
+  const file = path.join(dataDir, 'survey-token.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
 }
 
 async function main(): Promise<void> {
@@ -190,6 +198,7 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: temporalAddress,
     SMTP_URL: smtpUrl,
     TEMPORAL_PAYLOAD_KEY: payloadKey,
+    SURVEY_TOKEN_SECRET: config.SURVEY_TOKEN_SECRET ?? localSurveySecret(config.DATA_DIR),
     WORKER_METRICS_PORT: String(metricsPort),
     WORKER_METRICS_URL: config.WORKER_METRICS_URL ?? `http://127.0.0.1:${metricsPort}/metrics`,
   });

@@ -20,10 +20,11 @@
  * slow relay never blocks URU's action) and are recorded as `email-sent` when delivered; the main
  * flow closes the complaint once the response's email is done, delivered or failed for good.
  */
-import { allHandlersFinished, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Transition } from '../activities/db';
 import { durableActivity } from './activity-options';
+import { scheduleSurvey } from './survey';
 import type { ComplaintTemplateData, ComplaintTemplateName } from '../activities/templates/complaints';
 import { ComplaintState, InquiryState, daysLeft, deadlineOf, initialComplaintState, remainingAt, resumeClock, stopClock } from '../domain/complaints';
 import { Actor, SYSTEM_ACTOR } from './common';
@@ -353,6 +354,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   s.status = 'closed';
   s.closedAt = Date.now();
   await record('closed', SYSTEM_ACTOR, { outcome: s.outcome, ...(requesterEmail ? { emailed: delivered } : {}) });
+  // Satisfaction survey (added while complaints were running: older histories have no such step).
+  if (requesterEmail && delivered && patched('satisfaction-survey')) {
+    await scheduleSurvey({ kind: 'complaint', caseId: ref, service: input.service ?? null, serviceName: settings.serviceName, channel: input.channel, email: requesterEmail });
+  }
 
   await condition(() => inFlight === 0 && allHandlersFinished());
   return { reference: ref, outcome: s.outcome ?? 'answered', respondedAt: s.respondedAt ?? Date.now(), breached: s.breachedAt !== null };

@@ -7,10 +7,11 @@
  * office to call back (a child workflow). The citizen receives the answer by email when the
  * contact has an address. Every action is an update whose validator refuses impossible transitions.
  */
-import { ChildWorkflowHandle, allHandlersFinished, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { ChildWorkflowHandle, allHandlersFinished, condition, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ContactStatus, ContactView, EscalationView, MissedCallView, Resolution } from '../domain/contacts';
 import { durableActivity } from './activity-options';
+import { scheduleSurvey } from './survey';
 import { SYSTEM_ACTOR } from './common';
 import { createRecorder, refuse, rulesOf } from './kit';
 import {
@@ -256,6 +257,10 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
         : { key: `${input.id}/answer`, to: [email], template: 'contact-answer', data: { ...base, answer: s.answer } },
     );
     await recorder.record('answer-emailed', SYSTEM_ACTOR, { to: email });
+    // Satisfaction survey (added while contacts were running: older histories have no such step).
+    if (patched('satisfaction-survey')) {
+      await scheduleSurvey({ kind: 'contact', caseId: input.id, service: input.service, serviceName: service.name, channel: input.channel, email });
+    }
   }
 
   await condition(allHandlersFinished);

@@ -8,3 +8,5 @@ export { missedCallWorkflow } from './missed-call';
 export { retentionWorkflow } from './retention';
 export { appointmentWorkflow } from './appointment';
 export { appointmentDailyListWorkflow } from './appointment-daily-list';
+export { surveyWorkflow } from './survey';
+export { scriviReceiptWorkflow } from './scrivi-receipt';

@@ -130,8 +130,13 @@ export interface Stack extends Keys {
   stop(): Promise<void>;
 }
 
+/** The survey links' secret of test stacks (API side); pass `settings.survey` to schedule surveys. */
+export const TEST_SURVEY_SECRET = 'test-survey-secret-0123456789';
+
 interface StackOptions {
   catalog?: ServiceCatalog;
+  /** Extra createApp options (e.g. the public form's rate limit). */
+  app?: Partial<Parameters<typeof createApp>[0]>;
   settings?: Partial<ActivityDeps['settings']>;
   /** false: no worker in the test process (the test starts worker processes on `taskQueue`). */
   inProcessWorker?: boolean;
@@ -152,7 +157,7 @@ async function assemble(
   const newWorker = () => createWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, deps, workflowBundle: bundle, dataConverter: testDataConverter() });
   let worker = opts.inProcessWorker === false ? undefined : await newWorker();
   let running = worker ? worker.run() : Promise.resolve();
-  const app = createApp({ db: testDb.db, temporal: temporal.client, taskQueue, catalog, logger: createLogger('silent') });
+  const app = createApp({ db: testDb.db, temporal: temporal.client, taskQueue, catalog, logger: createLogger('silent'), surveyTokenSecret: TEST_SURVEY_SECRET, ...opts.app });
   const keys = keysFor(testDb.db);
   return {
     ...keys,

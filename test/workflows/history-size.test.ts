@@ -71,6 +71,7 @@ it('keeps the history of every contact short', async () => {
   // Before the workflow kit (recorder as a normal activity, serial child opening): 35, 101, 73.
   expect(figures).toEqual({ firstLevel: expect.any(Number), escalated: expect.any(Number), missedCall: expect.any(Number) });
   expect(figures.firstLevel).toBeLessThanOrEqual(23);
-  expect(figures.escalated).toBeLessThanOrEqual(67);
+  // 67 + 3 since the satisfaction survey: its patch marker and the local activity that starts it (the answer goes by email).
+  expect(figures.escalated).toBeLessThanOrEqual(70);
   expect(figures.missedCall).toBeLessThanOrEqual(48);
 });

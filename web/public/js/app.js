@@ -8,6 +8,7 @@ import { planningTabs } from './planning.js';
 import { appointmentTabs } from './appointments.js';
 import { searchTabs } from './search.js';
 import { answerTabs } from './answers.js';
+import { crmTabs } from './crm.js';
 
 const ROLE_NAMES = { admin: 'Amministratore', supervisor: 'Supervisore', operator: 'Operatore', office: 'Ufficio', uru: 'URU', integrator: 'Integrazione', scheduler: 'Pianificazione' };
 /** Queues refresh themselves this often, unless the user is busy in them. */
@@ -153,9 +154,9 @@ function tabsFor(role, ctx) {
     case 'uru':
       return uruTabs(ctx);
     case 'supervisor':
-      return [...supervisorTabs(ctx), ...planningTabs(ctx)];
+      return [...supervisorTabs(ctx), ...planningTabs(ctx), ...crmTabs(ctx)];
     case 'admin':
-      return [...supervisorTabs(ctx), ...planningTabs(ctx), ...operatorTabs(ctx), ...uruTabs(ctx)];
+      return [...supervisorTabs(ctx), ...planningTabs(ctx), ...crmTabs(ctx), ...operatorTabs(ctx), ...uruTabs(ctx)];
     default:
       return [];
   }
