@@ -16,6 +16,7 @@ import { setupRetentionSchedule } from './infra/retention-schedule';
 import { TASK_QUEUE } from './workflows/common';
 import { createCatalogVersionStore } from './infra/stores/catalog-versions';
 import { setupAppointmentSchedules } from './infra/appointments-schedule';
+import { connectClient } from './infra/temporal';
 
 export interface WorkerParams {
   connection: NativeConnection;
@@ -76,12 +77,21 @@ async function main(): Promise<void> {
   const mailer = createMailer(endpoints.smtpUrl, config.MAIL_FROM);
   const connection = await connectNative(config, endpoints.temporalAddress);
   const taskQueue = config.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE;
+  // Activities that start or update workflows (inbound mail) and the inbound sink use this client.
+  const client = await connectClient(config, endpoints.temporalAddress);
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     dataConverter,
-    deps: { db, mailer, catalog, settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY } },
+    deps: {
+      db,
+      mailer,
+      catalog,
+      settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY, inboundReplyToClosed: config.INBOUND_REPLY_TO_CLOSED, mailFrom: config.MAIL_FROM },
+      temporal: client,
+      taskQueue,
+    },
     // Production (dist/): the bundle made at build time; development: bundled from source at start.
     ...(existsSync(PREBUILT_BUNDLE) ? { workflowBundle: { codePath: PREBUILT_BUNDLE } } : {}),
     tuning: workerTuning(config),
@@ -92,6 +102,7 @@ async function main(): Promise<void> {
   logger.info({ taskQueue, namespace: config.TEMPORAL_NAMESPACE, temporal: endpoints.temporalAddress }, 'worker polling');
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM.
   await worker.run();
+  await client.connection.close();
   await connection.close();
   mailer.close();
   await db.destroy();

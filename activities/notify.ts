@@ -4,12 +4,13 @@ import { contactTemplates } from './templates/contacts';
 import { missedCallTemplates } from './templates/missed-calls';
 import { complaintTemplates } from './templates/complaints';
 import { appointmentTemplates } from './templates/appointments';
+import { inboundMailTemplates } from './templates/inbound-mail';
 import { sendEmailOnce, MailDeps, SendEmailResult } from './mail';
 import { withoutErasedRecipients, SuppressedEmail } from './privacy';
 import type { PrivacyStore } from '../infra/stores/privacy';
 
 /** Every template an activity can render; workflows name one and pass its data. */
-const templates = { ...contactTemplates, ...missedCallTemplates, ...complaintTemplates, ...appointmentTemplates } as const;
+const templates = { ...contactTemplates, ...missedCallTemplates, ...complaintTemplates, ...appointmentTemplates, ...inboundMailTemplates } as const;
 
 export type TemplateName = keyof typeof templates;
 export type TemplateData<T extends TemplateName> = Parameters<(typeof templates)[T]>[0];

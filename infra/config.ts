@@ -102,6 +102,16 @@ const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalInt,
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: optionalInt,
   WORKER_MAX_CACHED_WORKFLOWS: optionalInt,
+  /** The product's own SMTP listener for inbound mail (infra/inbound-smtp.ts, hosted by the worker); 0 = off. */
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2526),
+  INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
+  /** PEM files: when both are set the listener offers STARTTLS. */
+  INBOUND_SMTP_TLS_CERT: optionalString,
+  INBOUND_SMTP_TLS_KEY: optionalString,
+  /** Largest message accepted (bytes); bigger ones are refused with 552. */
+  INBOUND_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(25 * 1024 * 1024),
+  /** A citizen's reply to a closed case: a new contact linked to it (default), or the case reopened. */
+  INBOUND_REPLY_TO_CLOSED: z.enum(['new-contact', 'reopen']).default('new-contact'),
 });
 
 /** Exit code of an entrypoint that cannot run as configured (e.g. its port is taken): never restarted. */

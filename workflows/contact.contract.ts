@@ -34,4 +34,6 @@ export const classifyContactUpdate = defineUpdate<ContactView, [{ category: stri
 export const resolveContactUpdate = defineUpdate<ContactView, [{ answer: string; actor: Actor }]>('resolveContact');
 export const escalateContactUpdate = defineUpdate<EscalationView, [{ office: string; note?: string; actor: Actor }]>('escalateContact');
 export const missedCallUpdate = defineUpdate<MissedCallView, [MissedCallRequest]>('missedCall');
+/** A note joins an open contact (e.g. the citizen's email reply): recorded in its history. */
+export const addContactNoteUpdate = defineUpdate<ContactView, [{ text: string; source: 'email' | 'operator'; inboundMessage?: string; actor: Actor }]>('addContactNote');
 export const contactQuery = defineQuery<ContactView>('contact');

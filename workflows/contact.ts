@@ -16,6 +16,7 @@ import { createRecorder, refuse, rulesOf } from './kit';
 import {
   ContactInput,
   ContactResult,
+  addContactNoteUpdate,
   classifyContactUpdate,
   contactQuery,
   escalateContactUpdate,
@@ -178,6 +179,20 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
       validator: ({ office }) => {
         mustBeInTriage();
         mustBeOfficeOf(office);
+      },
+    },
+  );
+
+  // A new handler only: histories without this update replay unchanged (no patch needed).
+  setHandler(
+    addContactNoteUpdate,
+    async ({ text, source, inboundMessage, actor }) => {
+      await recorder.record('note-added', actor, { text, source, ...(inboundMessage ? { inboundMessage } : {}) });
+      return view();
+    },
+    {
+      validator: (_args: { text: string }) => {
+        if (s.status === 'resolved') throw refuse(`contact ${input.id} is resolved`);
       },
     },
   );

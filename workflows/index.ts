@@ -8,3 +8,4 @@ export { missedCallWorkflow } from './missed-call';
 export { retentionWorkflow } from './retention';
 export { appointmentWorkflow } from './appointment';
 export { appointmentDailyListWorkflow } from './appointment-daily-list';
+export { inboundMailWorkflow } from './inbound-mail';

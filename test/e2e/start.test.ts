@@ -27,6 +27,7 @@ beforeAll(async () => {
     EMBEDDED_TEMPORAL_UI_PORT: String(await freePort()),
     EMBEDDED_SMTP_PORT: String(await freePort()),
     WORKER_METRICS_PORT: String(await freePort()),
+    INBOUND_SMTP_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
   };
   for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'SERVICES_FILE']) delete env[k];
