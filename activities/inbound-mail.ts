@@ -148,6 +148,51 @@ export function createInboundMailActivities(deps: InboundMailDeps) {
   };
   const newContactId = (key: string) => store.allocateContactId(key, () => contacts.nextContactId(new Date()));
 
+  /**
+   * INBOUND_REPLY_TO_CLOSED=reopen: a new run of the closed contact's workflow goes on from its
+   * recorded history, back in triage, its first transition `reopened` (with the reply). Once per
+   * reply: a retry finds that transition, or the new run still running.
+   */
+  async function reopenContact(contactId: string, key: string, text: string): Promise<void> {
+    const client = temporal();
+    const done = await deps.db('history').where({ entity_type: 'contact', entity_id: contactId, action: 'reopened' }).whereRaw(`payload->>'inboundMessage' = ?`, [key]).first('seq');
+    if (done) return;
+    const handle = client.workflow.getHandle(workflowId.contact(contactId));
+    const running = await handle.describe().then((d) => d.status.name === 'RUNNING', (err) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)));
+    // The old run is still finishing (its answer email): retried until it has ended.
+    if (running) throw ApplicationFailure.retryable(`contact ${contactId} is still closing`, 'ContactStillClosing');
+    const row = await deps.db('contacts').where({ id: contactId }).first();
+    if (!row) throw ApplicationFailure.nonRetryable(`no contact ${contactId}`, 'UnknownContact');
+    const [{ n: recorded }] = (await deps.db('history').where({ entity_type: 'contact', entity_id: contactId }).max({ n: 'seq' })) as { n: number | null }[];
+    const [{ n: escalations }] = (await deps.db('escalations').where({ contact_id: contactId }).count({ n: '*' })) as { n: string }[];
+    const [{ n: missedCalls }] = (await deps.db('missed_calls').where({ contact_id: contactId }).count({ n: '*' })) as { n: string }[];
+    const service = deps.catalog.service(row.service) ? row.service : deps.catalog.services[0].code;
+    const input: ContactInput = {
+      id: contactId,
+      service,
+      catalogVersion: deps.catalog.version,
+      channel: row.channel,
+      origin: row.origin,
+      originDetails: row.origin_details ?? {},
+      callId: row.call_id ?? undefined,
+      caller: row.caller ?? {},
+      reason: row.reason,
+      receivedAt: new Date(row.created_at).getTime(),
+      actor: EMAIL_ACTOR,
+      reopen: { recorded: Number(recorded ?? 0), escalations: Number(escalations), missedCalls: Number(missedCalls), category: row.category ?? null, inboundMessage: key, text },
+    };
+    await client.workflow.executeUpdateWithStart(registerContactUpdate, {
+      args: [{}],
+      startWorkflowOperation: new WithStartWorkflowOperation('contactWorkflow', {
+        workflowId: workflowId.contact(contactId),
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      }),
+    });
+  }
+
   return {
     /** Parses the stored message, keeps its text and attachments, and decides what it is. */
     async triageInboundMail({ key }: { key: string }): Promise<TriageResult> {
@@ -197,7 +242,7 @@ export function createInboundMailActivities(deps: InboundMailDeps) {
       const row = await load(key);
       const text = cleanText(row.body ?? row.subject ?? '(email senza testo)', MAX_BODY_CHARS) || '(email senza testo)';
       const client = temporal();
-      const delivered = async (t: ReplyTarget, as: 'note' | 'citizen-reply' | 'requester-info', contactId: string | null): Promise<ReplyResult> => {
+      const delivered = async (t: ReplyTarget, as: 'note' | 'citizen-reply' | 'requester-info' | 'reopened', contactId: string | null): Promise<ReplyResult> => {
         await store.markOutcome(key, { status: 'reply', contactId, targetType: t.type, targetId: t.id });
         log.info('inbound email joined its item', { key, target: t.type, id: t.id, as });
         return { delivered: true, target: t, as };
@@ -239,6 +284,10 @@ export function createInboundMailActivities(deps: InboundMailDeps) {
         } catch (err) {
           if (!isNotTaken(err)) throw err;
         }
+      }
+      if (deps.replyToClosed === 'reopen') {
+        await reopenContact(contactId, key, text);
+        return delivered({ type: 'contact', id: contactId }, 'reopened', contactId);
       }
       return linked({ type: 'contact', id: contactId }, 'closed');
     },

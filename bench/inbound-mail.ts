@@ -112,23 +112,41 @@ async function main(): Promise<void> {
     say(`stack ready in ${dataDir}; ${messages} messages over ${sessions} SMTP sessions, ${apiContacts} API contacts`);
 
     const transports = Array.from({ length: sessions }, () => nodemailer.createTransport({ host: '127.0.0.1', port: inboundPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Infinity }));
+    // Like an MTA (and an integrator with an Idempotency-Key), a temporary refusal is retried; retries are counted.
+    let retries = 0;
+    const retrying = async (job: () => Promise<unknown>) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await job();
+        } catch (err) {
+          const code = (err as { responseCode?: number; status?: number }).responseCode ?? (err as { status?: number }).status;
+          if (attempt >= 10 || (code !== undefined && code < 500 && code !== 451 && code !== 421) || (code !== undefined && code >= 500 && code !== 503)) throw err;
+          retries++;
+          await new Promise((r) => setTimeout(r, 1000 * attempt));
+        }
+      }
+    };
     const send = (t: (typeof transports)[number], tag: string, i: number) =>
-      t.sendMail({
-        from: `Cittadino ${i} <cittadino.${tag}.${i}@bench.example.net>`,
-        to: MAILBOX,
-        subject: `Richiesta ${tag} ${i}`,
-        text: `Buongiorno, vorrei informazioni sulla pratica numero ${i}.\nGrazie.`,
-        messageId: `<bench-${tag}-${i}@bench.example.net>`,
-      });
+      retrying(() =>
+        t.sendMail({
+          from: `Cittadino ${i} <cittadino.${tag}.${i}@bench.example.net>`,
+          to: MAILBOX,
+          subject: `Richiesta ${tag} ${i}`,
+          text: `Buongiorno, vorrei informazioni sulla pratica numero ${i}.\nGrazie.`,
+          messageId: `<bench-${tag}-${i}@bench.example.net>`,
+        }),
+      );
     const post = (i: number) =>
-      fetch(`${base}/api/v1/contacts`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${operatorKey}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ service: 'ADL', channel: 'email', caller: { email: `api.${i}@bench.example.net` }, reason: `Richiesta ${i}: vorrei informazioni sulla pratica.` }),
-      }).then((r) => {
-        if (r.status !== 201) throw new Error(`POST /contacts answered ${r.status}`);
-        return r.arrayBuffer();
-      });
+      retrying(() =>
+        fetch(`${base}/api/v1/contacts`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${operatorKey}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${i}` },
+          body: JSON.stringify({ service: 'ADL', channel: 'email', caller: { email: `api.${i}@bench.example.net` }, reason: `Richiesta ${i}: vorrei informazioni sulla pratica.` }),
+        }).then(async (r) => {
+          await r.arrayBuffer();
+          if (r.status !== 201 && r.status !== 200) throw Object.assign(new Error(`POST /contacts answered ${r.status}`), { status: r.status });
+        }),
+      );
     const inParallel = async (n: number, workers: number, job: (i: number, w: number) => Promise<unknown>) => {
       let next = 0;
       await Promise.all(Array.from({ length: workers }, async (_, w) => {
@@ -139,6 +157,7 @@ async function main(): Promise<void> {
       Number((await db.raw(`select count(*) as n from contacts where caller->>'email' like ?`, [`cittadino.${tag}.%`])).rows[0].n);
 
     // Warm-up (not timed): the workers' sandboxes, the pools, the plans.
+    await post(apiContacts + sessions);
     await inParallel(sessions, sessions, (i, w) => send(transports[w], 'warmup', i));
     await inParallel(sessions, sessions, (i) => post(apiContacts + i));
     await waitFor('warm-up contacts', async () => (await contactsOpened('warmup')) === sessions, 120_000);
@@ -179,6 +198,7 @@ async function main(): Promise<void> {
     console.log(`  acknowledgements captured by the SMTP sink so far: ${acks - sessions < 0 ? 0 : acks - sessions} (+ ${sessions} warm-up)`);
     console.log(`plain contact API: ${apiContacts} POST /contacts, ${sessions} clients: ${apiS.toFixed(1)} s, ${cps.toFixed(1)} contacts/s`);
     console.log(`ratio inbound messages/s / API contacts/s: ${(mps / cps).toFixed(2)}`);
+    console.log(`temporary refusals retried (SMTP 421/451, HTTP 503): ${retries}`);
   } finally {
     stopping = true;
     await Promise.all(

@@ -112,7 +112,7 @@ export const serviceSchema = z
     description: z.string().optional(),
     phoneNumbers: z.array(z.string()).default([]),
     calendar: calendarSchema,
-    /** `inbound`: public mailboxes whose mail becomes a contact of this service (default: the sector mailbox). */
+    /** `inbound`: public mailboxes whose mail becomes a contact of this service, besides the sector mailbox. */
     mailboxes: z.object({ sector: email, supervisor: email, inbound: z.array(email).optional() }),
     offices: z.array(officeSchema).min(1),
     /** Office that receives escalations and missed-call forms when none is named. */
@@ -255,9 +255,9 @@ export function catalogVersion(data: Catalog): string {
   return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }
 
-/** The public mailboxes of a service: mail to one of them becomes a contact of the service. */
+/** The public mailboxes of a service (its `inbound` list and its sector mailbox): mail to one of them becomes a contact of the service. */
 export function inboundMailboxes(service: Service): string[] {
-  return (service.mailboxes.inbound ?? [service.mailboxes.sector]).map((m) => m.toLowerCase());
+  return [...new Set([...(service.mailboxes.inbound ?? []), service.mailboxes.sector].map((m) => m.toLowerCase()))];
 }
 
 /** Which service owns each public mailbox (lower-case address → service code); the first service wins. */

@@ -18,7 +18,7 @@ export type TriageResult =
 
 export type ReplyResult =
   /** Joined: a note on a contact, a citizen's reply to an escalation, the requester's information. */
-  | { delivered: true; target: ReplyTarget; as: 'note' | 'citizen-reply' | 'requester-info' }
+  | { delivered: true; target: ReplyTarget; as: 'note' | 'citizen-reply' | 'requester-info' | 'reopened' }
   /** The item is closed (or takes no reply now): a new contact linked to it instead. */
   | { delivered: false; contactId: string; linkedTo: ReplyTarget; reason: string };
 

@@ -6,6 +6,10 @@
  * contact, a complaint awaiting the requester, a closed contact), and a corpus of broken MIME.
  */
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import request from 'supertest';
 import nodemailer from 'nodemailer';
@@ -25,7 +29,7 @@ const MAX_BYTES = 200_000;
 let stack: Stack;
 let listener: InboundSmtpHandle;
 let transport: ReturnType<typeof nodemailer.createTransport>;
-const keys = {} as Record<'operator' | 'uru', string>;
+const keys = {} as Record<'operator' | 'uru' | 'admin', string>;
 let seq = 0;
 
 beforeAll(async () => {
@@ -41,6 +45,7 @@ beforeAll(async () => {
   transport = nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true });
   keys.operator = await stack.bearer('operator');
   keys.uru = await stack.bearer('uru');
+  keys.admin = await stack.bearer('admin');
 });
 afterAll(async () => {
   transport?.close();
@@ -114,6 +119,58 @@ describe('a new message', () => {
     expect(contact.body.attachments).toEqual([
       expect.objectContaining({ filename: 'documento.pdf', contentType: 'application/pdf', size: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex'), stored: true }),
     ]);
+  });
+});
+
+describe('personal data', () => {
+  it('the erasure of a sender covers their emails and attachments; the export lists them', async () => {
+    const from = 'da.cancellare@example.net';
+    const result = await deliver({ from, subject: 'Dati personali', text: 'Il mio codice fiscale è nel file.', attachments: [{ filename: 'cf.txt', content: 'RSSMRA80A01H501U' }], messageId: newMessageId() });
+    const contactId = (result as { contactId: string }).contactId;
+    const exported = await api.get(`/privacy/export?email=${encodeURIComponent(from)}`, keys.admin);
+    expect(exported.status).toBe(200);
+    expect(exported.body.inboundMessages).toHaveLength(1);
+    expect(exported.body.inboundAttachments).toHaveLength(1);
+    const erased = await api.post('/privacy/erasure', keys.admin, { email: from });
+    expect(erased.status).toBe(200);
+    expect(erased.body.erased).toMatchObject({ contacts: 1, inboundMessages: 1, inboundAttachments: 1 });
+    const row = await stack.db('inbound_messages').where({ contact_id: contactId }).first();
+    expect(row).toMatchObject({ raw: null, sender: null, envelope_from: null, subject: '[cancellato]', body: '[cancellato]' });
+    const file = await stack.db('inbound_attachments').where({ contact_id: contactId }).first();
+    expect(file).toMatchObject({ content: null, filename: '[cancellato]' });
+  });
+});
+
+describe('STARTTLS', () => {
+  it('is offered when a certificate is configured, and a message sent over it is taken', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cc-inbound-tls-'));
+    const [certFile, keyFile] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    const tlsListener = await startInboundMailListener({
+      port: 0,
+      host: '127.0.0.1',
+      maxBytes: MAX_BYTES,
+      mailFrom: MAIL_FROM,
+      catalog: stack.catalog,
+      tlsCert: certFile,
+      tlsKey: keyFile,
+      sink: createInboundSink({ db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue, catalog: stack.catalog }),
+    });
+    const secure = nodemailer.createTransport({ host: '127.0.0.1', port: tlsListener.port, secure: false, requireTLS: true, tls: { ca: readFileSync(certFile), servername: 'localhost' } });
+    try {
+      const messageId = newMessageId();
+      const info = await secure.sendMail({ from: 'cifrato@example.net', to: ADL, subject: 'Via TLS', text: 'Messaggio cifrato', messageId });
+      expect(info.accepted).toEqual([ADL]);
+      expect((await intakeResult(messageId)).outcome).toBe('contact');
+      // Without a certificate the listener offers no STARTTLS: a client that requires it is refused.
+      const plain = nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, requireTLS: true });
+      await expect(plain.sendMail({ from: 'a@example.net', to: ADL, subject: 'x', text: 'x' })).rejects.toThrow(/STARTTLS/);
+      plain.close();
+    } finally {
+      secure.close();
+      await tlsListener.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
