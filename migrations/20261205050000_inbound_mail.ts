@@ -20,7 +20,7 @@ export async function up(knex: Knex): Promise<void> {
     t.text('subject');
     t.text('body');
     t.text('in_reply_to');
-    t.specificType('references', 'text[]');
+    t.specificType('reference_ids', 'text[]');
     /** received → contact (a new contact) | reply (joined an item) | discarded. */
     t.text('status').notNullable().defaultTo('received');
     t.text('discard_reason');

@@ -61,7 +61,7 @@ function fromRow(r: any): InboundMessageRow {
     subject: r.subject,
     body: r.body,
     inReplyTo: r.in_reply_to,
-    references: r.references ?? [],
+    references: r.reference_ids ?? [],
     status: r.status,
     discardReason: r.discard_reason,
     contactId: r.contact_id,
@@ -92,7 +92,7 @@ export function createInboundMailStore(db: Db) {
     /** What the parser found, and the attachments (replaced as a whole: a retried parse writes the same). */
     async saveParsed(id: string, p: { sender: string | null; subject: string | null; body: string | null; inReplyTo: string | null; references: string[] }, attachments: ParsedAttachment[]): Promise<void> {
       await db.transaction(async (trx) => {
-        await trx('inbound_messages').where({ id }).update({ sender: p.sender, subject: p.subject, body: p.body, in_reply_to: p.inReplyTo, references: p.references });
+        await trx('inbound_messages').where({ id }).update({ sender: p.sender, subject: p.subject, body: p.body, in_reply_to: p.inReplyTo, reference_ids: p.references });
         await trx('inbound_attachments').where({ message_key: id }).delete();
         if (attachments.length > 0)
           await trx('inbound_attachments').insert(

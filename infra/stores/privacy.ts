@@ -131,7 +131,7 @@ export const PERSONAL_KINDS: PersonalKind[] = [
     table: 'inbound_messages',
     entityType: 'inbound_message',
     text: ['subject', 'body'],
-    nullify: ['raw', 'sender', 'envelope_from', 'in_reply_to', 'references'],
+    nullify: ['raw', 'sender', 'envelope_from', 'in_reply_to', 'reference_ids'],
     json: [],
     parent: { column: 'contact_id', entityType: 'contact' },
     closedAt: 'coalesce(processed_at, received_at)',
