@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     launch('api', path.join('api', 'server.ts'), env);
     launch('inbound-smtp', path.join('scripts', 'inbound-smtp.ts'), env);
     const base = `http://127.0.0.1:${apiPort}`;
-    await waitFor('API /health', async () => (await fetch(`${base}/health`)).status === 200, 300_000);
+    await waitFor('API /health', async () => (await fetch(`${base}/health`)).status === 200, 900_000);
     await waitFor('inbound SMTP listener', () => listening(inboundPort), 120_000);
     say(`stack ready in ${dataDir}; ${messages} messages over ${sessions} SMTP sessions, ${apiContacts} API contacts`);
 
