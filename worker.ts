@@ -17,6 +17,7 @@ import { TASK_QUEUE } from './workflows/common';
 import { createCatalogVersionStore } from './infra/stores/catalog-versions';
 import { setupAppointmentSchedules } from './infra/appointments-schedule';
 import { cachedWorkflowBundle } from './infra/workflow-bundle';
+import { connectClient } from './infra/temporal';
 
 export interface WorkerParams {
   connection: NativeConnection;
@@ -88,12 +89,26 @@ async function main(): Promise<void> {
   const mailer = createMailer(endpoints.smtpUrl, config.MAIL_FROM);
   const connection = await connectNative(config, endpoints.temporalAddress);
   const taskQueue = config.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE;
+  // Activities that start or update workflows (inbound mail) and the inbound sink use this client.
+  const client = await connectClient(config, endpoints.temporalAddress);
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     dataConverter,
-    deps: { db, mailer, catalog, settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY, survey: { delayMs: Math.round(config.SURVEY_DELAY_MINUTES * 60_000), tokenSecret: surveyTokenSecret(config), publicBaseUrl: publicBaseUrl(config) } } },
+    deps: {
+      db,
+      mailer,
+      catalog,
+      settings: {
+        renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY,
+        survey: { delayMs: Math.round(config.SURVEY_DELAY_MINUTES * 60_000), tokenSecret: surveyTokenSecret(config), publicBaseUrl: publicBaseUrl(config) },
+        inboundReplyToClosed: config.INBOUND_REPLY_TO_CLOSED,
+        mailFrom: config.MAIL_FROM,
+      },
+      temporal: client,
+      taskQueue,
+    },
     // Production (dist/): the bundle made at build time; from source: a bundle cached under DATA_DIR.
     workflowBundle: { codePath: existsSync(PREBUILT_BUNDLE) ? PREBUILT_BUNDLE : await sourceBundle(config, logger) },
     tuning: workerTuning(config),
@@ -104,6 +119,7 @@ async function main(): Promise<void> {
   logger.info({ taskQueue, namespace: config.TEMPORAL_NAMESPACE, temporal: endpoints.temporalAddress }, 'worker polling');
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM.
   await worker.run();
+  await client.connection.close();
   await connection.close();
   mailer.close();
   await db.destroy();

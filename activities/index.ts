@@ -13,6 +13,9 @@ import { createCatalogActivities } from './catalog';
 import { createCatalogVersionStore } from '../infra/stores/catalog-versions';
 import { createAppointmentActivities } from './appointments';
 import { createSurveyActivities, type SurveySettings } from './survey';
+import type { Client } from '@temporalio/client';
+import { createInboundMailActivities } from './inbound-mail';
+import { TASK_QUEUE } from '../workflows/common';
 
 export interface ActivityDeps {
   db: Db;
@@ -23,7 +26,15 @@ export interface ActivityDeps {
     renewalsSendEmpty: boolean;
     /** Satisfaction surveys (activities/survey.ts); without them no survey is scheduled. */
     survey?: SurveySettings;
+    /** A citizen's email reply to a closed case (INBOUND_REPLY_TO_CLOSED); default new-contact. */
+    inboundReplyToClosed?: 'new-contact' | 'reopen';
+    /** Our sending address (MAIL_FROM): inbound mail from it is a loop. */
+    mailFrom?: string;
   };
+  /** The worker's Temporal client: activities that start or update workflows (inbound mail). */
+  temporal?: Client;
+  /** The task queue workflows started by activities run on (default TASK_QUEUE). */
+  taskQueue?: string;
 }
 
 /** Builds every activity with its dependencies; the worker registers the result. */
@@ -39,10 +50,23 @@ export function createActivities(deps: ActivityDeps) {
     ...createCatalogActivities({ catalog: deps.catalog, versions: createCatalogVersionStore(deps.db) }),
     ...createAppointmentActivities({ db: deps.db, catalog: deps.catalog }),
     ...createSurveyActivities({ db: deps.db, settings: deps.settings.survey, notify: notifier.notify }),
+    ...createInboundMailActivities({
+      db: deps.db,
+      catalog: deps.catalog,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue ?? TASK_QUEUE,
+      replyToClosed: deps.settings.inboundReplyToClosed ?? 'new-contact',
+      ownAddresses: deps.settings.mailFrom ? [addressOf(deps.settings.mailFrom)] : [],
+    }),
     async echo(input: { text: string }): Promise<{ echo: string }> {
       return { echo: input.text };
     },
   });
+}
+
+/** The address of a `Name <address>` sender. */
+function addressOf(from: string): string {
+  return (/<([^<>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
 }
 
 export type Activities = ReturnType<typeof createActivities>;

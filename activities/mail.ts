@@ -23,9 +23,12 @@ export interface SendEmailResult {
   messageId: string;
 }
 
-/** A stable Message-ID per logical email, so receivers can also recognise a copy. */
+/** The domain of our Message-IDs: an inbound message with one is our own mail coming back (a loop). */
+export const OUR_MESSAGE_ID_DOMAIN = 'contact-center.example.org';
+
+/** A stable Message-ID per logical email, so receivers can also recognise a copy (and a reply finds its case). */
 export function messageIdFor(key: string): string {
-  return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@contact-center.example.org>`;
+  return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@${OUR_MESSAGE_ID_DOMAIN}>`;
 }
 
 export interface MailDeps {

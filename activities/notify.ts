@@ -6,12 +6,13 @@ import { complaintTemplates } from './templates/complaints';
 import { appointmentTemplates } from './templates/appointments';
 import { pausedClockTemplates } from './templates/paused-clock';
 import { surveyTemplates } from './templates/surveys';
+import { inboundMailTemplates } from './templates/inbound-mail';
 import { sendEmailOnce, MailDeps, SendEmailResult } from './mail';
 import { withoutErasedRecipients, SuppressedEmail } from './privacy';
 import type { PrivacyStore } from '../infra/stores/privacy';
 
 /** Every template an activity can render; workflows name one and pass its data. */
-const templates = { ...contactTemplates, ...missedCallTemplates, ...complaintTemplates, ...appointmentTemplates, ...pausedClockTemplates, ...surveyTemplates } as const;
+const templates = { ...contactTemplates, ...missedCallTemplates, ...complaintTemplates, ...appointmentTemplates, ...pausedClockTemplates, ...surveyTemplates, ...inboundMailTemplates } as const;
 
 export type TemplateName = keyof typeof templates;
 export type TemplateData<T extends TemplateName> = Parameters<(typeof templates)[T]>[0];

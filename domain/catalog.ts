@@ -114,7 +114,8 @@ export const serviceSchema = z
     description: z.string().optional(),
     phoneNumbers: z.array(z.string()).default([]),
     calendar: calendarSchema,
-    mailboxes: z.object({ sector: email, supervisor: email }),
+    /** `inbound`: public mailboxes whose mail becomes a contact of this service, besides the sector mailbox. */
+    mailboxes: z.object({ sector: email, supervisor: email, inbound: z.array(email).optional() }),
     offices: z.array(officeSchema).min(1),
     /** Office that receives escalations and missed-call forms when none is named. */
     defaultOffice: z.string(),
@@ -254,4 +255,16 @@ export function catalogVersion(data: Catalog): string {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The public mailboxes of a service (its `inbound` list and its sector mailbox): mail to one of them becomes a contact of the service. */
+export function inboundMailboxes(service: Service): string[] {
+  return [...new Set([...(service.mailboxes.inbound ?? []), service.mailboxes.sector].map((m) => m.toLowerCase()))];
+}
+
+/** Which service owns each public mailbox (lower-case address → service code); the first service wins. */
+export function inboundMailboxIndex(catalog: { services: Service[] }): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const s of catalog.services) for (const m of inboundMailboxes(s)) if (!index.has(m)) index.set(m, s.code);
+  return index;
 }

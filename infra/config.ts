@@ -132,6 +132,16 @@ const configSchema = z.object({
   PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
   /** Messages accepted per hour by the public "Scrivi" form from one client address and for one email address. */
   SCRIVI_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** The product's own SMTP listener for inbound mail (infra/inbound-smtp.ts, hosted by the worker); 0 = off. */
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2526),
+  INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
+  /** PEM files: when both are set the listener offers STARTTLS. */
+  INBOUND_SMTP_TLS_CERT: optionalString,
+  INBOUND_SMTP_TLS_KEY: optionalString,
+  /** Largest message accepted (bytes); bigger ones are refused with 552. */
+  INBOUND_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(25 * 1024 * 1024),
+  /** A citizen's reply to a closed case: a new contact linked to it (default), or the case reopened. */
+  INBOUND_REPLY_TO_CLOSED: z.enum(['new-contact', 'reopen']).default('new-contact'),
 });
 
 /** Exit code of an entrypoint that cannot run as configured (e.g. its port is taken): never restarted. */

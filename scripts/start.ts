@@ -137,6 +137,7 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS) ports.push(['EMBEDDED_TEMPORAL_PORT', config.EMBEDDED_TEMPORAL_PORT], ['EMBEDDED_TEMPORAL_UI_PORT', config.EMBEDDED_TEMPORAL_UI_PORT]);
   if (!config.SMTP_URL) ports.push(['EMBEDDED_SMTP_PORT', config.EMBEDDED_SMTP_PORT]);
   if (config.WORKER_METRICS_PORT) ports.push(['WORKER_METRICS_PORT', config.WORKER_METRICS_PORT]);
+  if (config.INBOUND_SMTP_PORT) ports.push(['INBOUND_SMTP_PORT', config.INBOUND_SMTP_PORT]);
   for (const [name, port] of ports) {
     if (await portTaken(port)) {
       console.error(`[start] port ${port} (${name}) is already in use: stop what uses it or set ${name}`);
@@ -202,10 +203,11 @@ async function main(): Promise<void> {
     WORKER_METRICS_PORT: String(metricsPort),
     WORKER_METRICS_URL: config.WORKER_METRICS_URL ?? `http://127.0.0.1:${metricsPort}/metrics`,
   });
-  const launch = (name: 'api' | 'worker', entry: string) => {
+  const launch = (name: 'api' | 'worker' | 'inbound-smtp', entry: string) => {
     const part = spawnPart(name, [path.join(ROOT, entry)], env, 'inherit');
-    // The API stops first, then the worker drains.
+    // The API stops first, then the inbound listener, then the worker drains.
     if (name === 'api') stopOrder.unshift(part);
+    else if (name === 'inbound-smtp') stopOrder.splice(stopOrder[0]?.name === 'api' ? 1 : 0, 0, part);
     else stopOrder.push(part);
     void part.exited.then((code) => {
       stopOrder.splice(stopOrder.indexOf(part), 1);
@@ -220,7 +222,10 @@ async function main(): Promise<void> {
     });
   };
   launch('worker', 'worker.ts');
+  // The SMTP listener for inbound mail (INBOUND_SMTP_PORT; 0 = none): stops after the API, before the worker drains.
+  if (config.INBOUND_SMTP_PORT) launch('inbound-smtp', path.join('scripts', 'inbound-smtp.ts'));
   launch('api', 'api/server.ts');
+  if (config.INBOUND_SMTP_PORT) say(`inbound mail: SMTP listener on port ${config.INBOUND_SMTP_PORT} takes mail to the catalog's public mailboxes`);
   say(`API and back-office page: http://127.0.0.1:${config.PORT}/ (readiness: /readyz, docs: /docs). Ctrl-C stops everything.`);
 }
 

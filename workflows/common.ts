@@ -17,6 +17,8 @@ export const workflowId = {
   escalation: (escalationId: string) => `escalation:${escalationId}`,
   missedCall: (formId: string) => `missed-call:${formId}`,
   complaint: (reference: string) => `complaint:${reference}`,
+  /** One intake per inbound email (key: a hash of its Message-ID or bytes; infra/inbound-sink.ts). */
+  inboundMail: (key: string) => `inbound-mail:${key}`,
 };
 
 /** ApplicationFailure type used by update validators; the API maps it to 409. */

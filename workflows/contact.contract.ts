@@ -22,6 +22,22 @@ export interface ContactInput extends ServiceRef {
   /** When the contact really happened (a voicemail's recording time), if earlier than its intake. */
   receivedAt?: number;
   actor: Actor;
+  /**
+   * A closed contact reopened by the citizen's reply (INBOUND_REPLY_TO_CLOSED=reopen): a new run of
+   * the same workflow id that goes on from the recorded history (its numbering, escalations, forms).
+   */
+  reopen?: ContactReopening;
+}
+
+export interface ContactReopening {
+  /** Transitions already recorded for the contact. */
+  recorded: number;
+  escalations: number;
+  missedCalls: number;
+  category: string | null;
+  /** The reply that reopens it (inbound_messages id) and its text. */
+  inboundMessage: string;
+  text: string;
 }
 
 export interface ContactResult {
@@ -35,4 +51,6 @@ export const classifyContactUpdate = defineUpdate<ContactView, [{ category: stri
 export const resolveContactUpdate = defineUpdate<ContactView, [{ answer: string; answerId?: string; answerVersion?: number; actor: Actor }]>('resolveContact');
 export const escalateContactUpdate = defineUpdate<EscalationView, [{ office: string; note?: string; actor: Actor }]>('escalateContact');
 export const missedCallUpdate = defineUpdate<MissedCallView, [MissedCallRequest]>('missedCall');
+/** A note joins an open contact (e.g. the citizen's email reply): recorded in its history. */
+export const addContactNoteUpdate = defineUpdate<ContactView, [{ text: string; source: 'email' | 'operator'; inboundMessage?: string; actor: Actor }]>('addContactNote');
 export const contactQuery = defineQuery<ContactView>('contact');

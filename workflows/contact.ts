@@ -17,6 +17,7 @@ import { createRecorder, refuse, rulesOf } from './kit';
 import {
   ContactInput,
   ContactResult,
+  addContactNoteUpdate,
   classifyContactUpdate,
   contactQuery,
   escalateContactUpdate,
@@ -50,16 +51,16 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
 
   const s = {
     status: (queuedAt > now ? 'waiting' : 'triage') as ContactStatus,
-    category: input.category ?? ivr?.category ?? null,
+    category: input.reopen ? input.reopen.category : (input.category ?? ivr?.category ?? null),
     answer: null as string | null,
     resolution: null as Resolution | null,
     office: ivr?.office ?? null,
     escalationId: null as string | null,
-    escalations: 0,
+    escalations: input.reopen?.escalations ?? 0,
     resolvedAt: null as number | null,
     escalation: null as Promise<ChildWorkflowHandle<typeof escalationWorkflow>> | null,
     missedCallId: null as string | null,
-    missedCalls: 0,
+    missedCalls: input.reopen?.missedCalls ?? 0,
     missedCall: null as Promise<ChildWorkflowHandle<typeof missedCallWorkflow>> | null,
   };
 
@@ -90,6 +91,7 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
   const recorder = createRecorder({
     entityType: 'contact',
     entityId: input.id,
+    recorded: input.reopen?.recorded,
     projection: () => ({ entity: 'contact', view: { ...view(), originDetails: input.originDetails ?? {} } }),
     searchable: () => ({ service: input.service, office: s.office, status: s.status }),
   });
@@ -185,18 +187,34 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
     },
   );
 
+  // A new handler only: histories without this update replay unchanged (no patch needed).
+  setHandler(
+    addContactNoteUpdate,
+    async ({ text, source, inboundMessage, actor }) => {
+      await recorder.record('note-added', actor, { text, source, ...(inboundMessage ? { inboundMessage } : {}) });
+      return view();
+    },
+    {
+      validator: (_args: { text: string }) => {
+        if (s.status === 'resolved') throw refuse(`contact ${input.id} is resolved`);
+      },
+    },
+  );
+
   setHandler(contactQuery, view);
 
   // --- intake --------------------------------------------------------------------------------
-  await recorder.record('registered', input.actor, {
-    channel: input.channel,
-    origin: input.origin,
-    ...(input.originDetails ? { originDetails: input.originDetails } : {}),
-    ...(input.ivrCode ? { ivrCode: input.ivrCode, ivrAction: ivr?.action ?? 'unknown' } : {}),
-  });
+  if (input.reopen) await recorder.record('reopened', input.actor, { source: 'email', inboundMessage: input.reopen.inboundMessage, text: input.reopen.text });
+  else
+    await recorder.record('registered', input.actor, {
+      channel: input.channel,
+      origin: input.origin,
+      ...(input.originDetails ? { originDetails: input.originDetails } : {}),
+      ...(input.ivrCode ? { ivrCode: input.ivrCode, ivrAction: ivr?.action ?? 'unknown' } : {}),
+    });
   registered = true;
 
-  if (ivr?.action === 'auto-answer' && s.status === 'triage') {
+  if (ivr?.action === 'auto-answer' && s.status === 'triage' && !input.reopen) {
     // The IVR's recorded message answered the caller: resolved at first level without an operator.
     s.status = 'resolved';
     s.resolution = 'auto';
@@ -246,15 +264,17 @@ export async function contactWorkflow(input: ContactInput): Promise<ContactResul
   const written = input.channel === 'email' || input.channel === 'web';
   if (email && s.answer && (s.resolution === 'back_office' || (s.resolution === 'first_level' && written))) {
     const base = { contactId: input.id, serviceName: service.name, zone: service.calendar.zone, reason: input.reason };
+    // A reopened contact's new answer is another email (the first answer's key is already sent).
+    const answerKey = input.reopen ? `${input.id}/answer-r${input.reopen.recorded}` : `${input.id}/answer`;
     await notify(
       s.resolution === 'back_office'
         ? {
-            key: `${input.id}/answer`,
+            key: answerKey,
             to: [email],
             template: 'escalation-answer',
             data: { ...base, response: s.answer, officeName: service.offices.find((o) => o.code === s.office)?.name ?? String(s.office) },
           }
-        : { key: `${input.id}/answer`, to: [email], template: 'contact-answer', data: { ...base, answer: s.answer } },
+        : { key: answerKey, to: [email], template: 'contact-answer', data: { ...base, answer: s.answer } },
     );
     await recorder.record('answer-emailed', SYSTEM_ACTOR, { to: email });
     // Satisfaction survey (added while contacts were running: older histories have no such step).

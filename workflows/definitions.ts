@@ -9,3 +9,4 @@ export * from './missed-call.contract';
 export * from './complaint.contract';
 export * from './renewals-export.contract';
 export type { PingInput, PingResult } from './ping';
+export * from './inbound-mail.contract';

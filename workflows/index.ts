@@ -10,3 +10,4 @@ export { appointmentWorkflow } from './appointment';
 export { appointmentDailyListWorkflow } from './appointment-daily-list';
 export { surveyWorkflow } from './survey';
 export { scriviReceiptWorkflow } from './scrivi-receipt';
+export { inboundMailWorkflow } from './inbound-mail';

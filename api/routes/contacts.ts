@@ -23,6 +23,7 @@ import {
 import { contactWorkflow } from '../../workflows/contact';
 import { idPath, operation, type ApiPaths } from '../openapi-kit';
 import { composeAnswer, standardAnswerFor } from './answers';
+import { createInboundMailStore } from '../../infra/stores/inbound-mail';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -103,6 +104,7 @@ const rolloverSchema = z
 export function contactsRouter(deps: RouterDeps): Router {
   const router = Router();
   const { contacts, history } = deps.stores;
+  const inboundMail = createInboundMailStore(deps.db);
 
   const loadContact = async (id: string | string[]) => {
     if (Array.isArray(id)) throw notFound('No such contact');
@@ -139,14 +141,16 @@ export function contactsRouter(deps: RouterDeps): Router {
   router.get('/contacts/:id', requireRole('operator', 'supervisor'), async (req, res) => {
     const id = req.params.id;
     if (Array.isArray(id)) throw notFound('No such contact');
-    // Three independent reads, at once: the answer waits for the slowest, not for their sum.
-    const [contact, escalations, events] = await Promise.all([
+    // Independent reads, at once: the answer waits for the slowest, not for their sum.
+    const [contact, escalations, events, attachments] = await Promise.all([
       contacts.get(id),
       contacts.listEscalations({ contactId: id, limit: 100, offset: 0 }),
       history.list('contact', id),
+      // The files of the citizen's emails (channel email): name, type, size, SHA-256.
+      inboundMail.attachmentsOfContact(id),
     ]);
     if (!contact) throw notFound(`No contact ${id}`);
-    res.json({ ...contact, escalations, history: events });
+    res.json({ ...contact, escalations, history: events, attachments });
   });
 
   router.post('/contacts/:id/classify', requireRole('operator'), async (req, res) => {
@@ -329,7 +333,7 @@ export const contactsPaths: ApiPaths = {
     get: operation({ ...op, summary: 'Contacts by status and service, oldest first', roles: ['operator', 'supervisor'], query: listSchema, ok: { 200: '`{items}`' }, example: { query: { status: 'triage', service: 'ADL', limit: '20' }, as: { role: 'supervisor' }, status: 200 } }),
   },
   '/contacts/{id}': {
-    get: operation({ ...op, summary: 'A contact with its escalations and history', roles: ['operator', 'supervisor'], path: idPath, ok: { 200: 'The contact' }, errors: [404], example: { path: { id: 'no-such-contact' }, as: { role: 'operator' }, status: 404 } }),
+    get: operation({ ...op, summary: 'A contact with its escalations, history and the attachments of its emails', roles: ['operator', 'supervisor'], path: idPath, ok: { 200: 'The contact' }, errors: [404], example: { path: { id: 'no-such-contact' }, as: { role: 'operator' }, status: 404 } }),
   },
   '/contacts/{id}/classify': {
     post: operation({ ...op, summary: 'Classify a contact', roles: ['operator'], path: idPath, body: classifySchema, ok: { 200: 'The contact' }, errors: [404, 409], example: { path: { id: 'no-such-contact' }, body: { category: 'COLLOCAMENTO' }, as: { role: 'operator' }, status: 404 } }),

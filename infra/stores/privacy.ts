@@ -125,6 +125,29 @@ export const PERSONAL_KINDS: PersonalKind[] = [
     closedAt: 'coalesce(closed_at, updated_at)',
     closedWhere: `status in ('attended', 'no_show', 'incomplete', 'cancelled')`,
   },
+  {
+    // Inbound emails (infra/inbound-sink.ts): the raw message and its sender go, status and times stay.
+    kind: 'inboundMessages',
+    table: 'inbound_messages',
+    entityType: 'inbound_message',
+    text: ['subject', 'body'],
+    nullify: ['raw', 'sender', 'envelope_from', 'in_reply_to', 'reference_ids'],
+    json: [],
+    parent: { column: 'contact_id', entityType: 'contact' },
+    closedAt: 'coalesce(processed_at, received_at)',
+    closedWhere: `status <> 'received'`,
+  },
+  {
+    kind: 'inboundAttachments',
+    table: 'inbound_attachments',
+    entityType: 'inbound_attachment',
+    text: ['filename'],
+    nullify: ['content'],
+    json: [],
+    parent: { column: 'contact_id', entityType: 'contact' },
+    closedAt: 'created_at',
+    closedWhere: 'true',
+  },
 ];
 
 const kindByEntity = new Map(PERSONAL_KINDS.map((k) => [k.entityType, k]));
@@ -331,6 +354,14 @@ export function createPrivacyStore(db: Db): PrivacyStore {
         note('taxCode', a.citizen.taxCode);
       }
       for (const e of (await q('escalations').whereIn('contact_id', contactIds).select('id')) as { id: string }[]) found.escalations.add(e.id);
+      const inbound = (await q.raw(`select id, sender from inbound_messages where lower(sender) = any(?::text[]) or contact_id = any(?::text[])`, [emails, contactIds])).rows as { id: string; sender: string | null }[];
+      for (const m of inbound) {
+        found.inboundMessages.add(m.id);
+        note('email', m.sender);
+      }
+      const inboundIds = [...found.inboundMessages];
+      for (const a of (await q.raw(`select id from inbound_attachments where message_key = any(?::text[]) or contact_id = any(?::text[])`, [inboundIds, contactIds])).rows as { id: string }[])
+        found.inboundAttachments.add(a.id);
       for (const i of (await q('inquiries').whereIn('complaint_id', [...found.complaints]).select('id')) as { id: string }[]) found.inquiries.add(i.id);
       const after = Object.values(found).reduce((n, s) => n + s.size, 0) + ids.emails.size + ids.phones.size + ids.taxCodes.size;
       if (after === before) break;

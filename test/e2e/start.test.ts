@@ -1,6 +1,6 @@
 /**
  * The README's start command end to end: embedded PostgreSQL, the Temporal dev server from .venv,
- * the SMTP receiver, the worker and the API as separate processes; Ctrl-C stops them; a second
+ * the SMTP receiver, the worker, the API and the inbound SMTP listener as separate processes; Ctrl-C stops them; a second
  * start reuses the data.
  */
 import { spawn, ChildProcess, execFileSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import nodemailer from 'nodemailer';
 import { freePort } from '../../infra/ports';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -27,6 +28,7 @@ beforeAll(async () => {
     EMBEDDED_TEMPORAL_UI_PORT: String(await freePort()),
     EMBEDDED_SMTP_PORT: String(await freePort()),
     WORKER_METRICS_PORT: String(await freePort()),
+    INBOUND_SMTP_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
   };
   for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'SERVICES_FILE']) delete env[k];
@@ -134,6 +136,17 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
   }
   expect(eml).toContain(contact.id);
 
+  // Inbound mail: the listener `npm start` opened takes a citizen's email; the acknowledgement is kept as .eml.
+  const smtpClient = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.INBOUND_SMTP_PORT), secure: false, ignoreTLS: true });
+  await smtpClient.sendMail({ from: 'mittente.e2e@example.net', to: 'lavoro.info@example.org', subject: 'Orari', text: 'Quando aprite?' });
+  smtpClient.close();
+  let ack: string | undefined;
+  for (let i = 0; i < 600 && !ack; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    ack = readdirSync(mailDir).map((f) => readFileSync(path.join(mailDir, f), 'utf8')).find((m) => m.includes('mittente.e2e@example.net'));
+  }
+  expect(ack).toMatch(/\[CON-\d{4}-\d{6}\]/);
+
   // The worker's Temporal SDK metrics come with the API's own.
   const metrics = await (await fetch(`http://127.0.0.1:${env.PORT}/metrics`)).text();
   expect(metrics).toMatch(/^http_requests_total\{.*route="\/api\/v1\/services".*\} \d+/m);
@@ -154,9 +167,9 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
   expect(['0', 'SIGINT']).toContain(await stop(first.child));
   expect(first.output()).toMatch(/\[start\] stopped/);
   // Stopped in order: the API first, the embedded parts last.
-  const order = [...first.output().matchAll(/\[start\] (\w+) stopped/g)].map((m) => m[1]);
-  expect(order).toEqual(['api', 'worker', 'temporal', 'postgres', 'smtp']);
-  for (const port of [env.PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_TEMPORAL_PORT, env.EMBEDDED_TEMPORAL_UI_PORT, env.EMBEDDED_SMTP_PORT, env.WORKER_METRICS_PORT]) {
+  const order = [...first.output().matchAll(/\[start\] ([\w-]+) stopped/g)].map((m) => m[1]);
+  expect(order).toEqual(['api', 'inbound-smtp', 'worker', 'temporal', 'postgres', 'smtp']);
+  for (const port of [env.PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_TEMPORAL_PORT, env.EMBEDDED_TEMPORAL_UI_PORT, env.EMBEDDED_SMTP_PORT, env.WORKER_METRICS_PORT, env.INBOUND_SMTP_PORT]) {
     expect({ port, listening: await listening(port) }).toEqual({ port, listening: false });
   }
   expect(existsSync(path.join(dataDir, 'runtime.json'))).toBe(false);

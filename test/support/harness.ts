@@ -152,7 +152,7 @@ async function assemble(
   const mailer = createMailer(smtp.url, 'Contact Center <noreply@contact-center.example.org>');
   const catalog = opts.catalog ?? sampleCatalog();
   const taskQueue = `test-${randomUUID()}`;
-  const deps: ActivityDeps = { db: testDb.db, mailer, catalog, settings: { renewalsSendEmpty: true, ...opts.settings } };
+  const deps: ActivityDeps = { db: testDb.db, mailer, catalog, settings: { renewalsSendEmpty: true, ...opts.settings }, temporal: temporal.client, taskQueue };
   const bundle = workflowBundle();
   const newWorker = () => createWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, deps, workflowBundle: bundle, dataConverter: testDataConverter() });
   let worker = opts.inProcessWorker === false ? undefined : await newWorker();
