@@ -22,9 +22,15 @@ export function remainingAt<K extends string>(calendar: BusinessCalendar, at: nu
   return out;
 }
 
-/** The due instant of a deadline that had `remainingMs` of business time left, resumed at `at`. */
+/**
+ * The due instant of a deadline that had `remainingMs` of business time left, resumed at `at`.
+ * Time that ends exactly at a closing is moved to the next opening (the same business time), as
+ * day-based deadlines are: otherwise a deadline resumed within the same closed spell would show an
+ * earlier clock time than before the pause (Friday 17:00 instead of Monday 08:00).
+ */
 export function resumedDue(calendar: BusinessCalendar, at: number, remainingMs: number): number {
-  return calendar.addBusinessTime(at, businessDuration(remainingMs));
+  const due = calendar.addBusinessTime(at, businessDuration(remainingMs));
+  return calendar.isOpen(due) ? due : calendar.nextOpening(due);
 }
 
 /** Milliseconds as an ISO 8601 duration of hours-and-seconds business time (never whole days). */

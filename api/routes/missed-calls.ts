@@ -37,6 +37,7 @@ const callbackSchema = z
     }
     if (b.retryAt === undefined) return ctx.addIssue({ code: 'custom', path: ['retryAt'], message: `required with outcome ${RETRY_OUTCOME}` });
     const at = Date.parse(b.retryAt);
+    if (Number.isNaN(at)) return; // the format check above has already named the field
     if (!(at > Date.now())) ctx.addIssue({ code: 'custom', path: ['retryAt'], message: 'must be in the future' });
     else if (at > Date.now() + MAX_RETRY_DAYS * 86_400_000) ctx.addIssue({ code: 'custom', path: ['retryAt'], message: `must be within ${MAX_RETRY_DAYS} days` });
   });

@@ -126,5 +126,8 @@ it('a callback that found nobody: not_reachable_retry keeps the form open with i
   expect(closed.status).toBe(200);
   expect(closed.body).toMatchObject({ status: 'closed', outcome: 'reached', pause: null });
   const detail = await api().get(`/api/v1/missed-calls/${form.body.id}`).set('Authorization', operator);
-  expect(detail.body.history.map((h: { action: string }) => h.action)).toEqual(['created', 'emailed', 'callback-retry', 'called-back']);
+  // The office's email goes out in the background: before or after the retry.
+  const actions = detail.body.history.map((h: { action: string }) => h.action);
+  expect(actions.filter((a: string) => a !== 'emailed')).toEqual(['created', 'callback-retry', 'called-back']);
+  expect(actions.filter((a: string) => a === 'emailed')).toHaveLength(1);
 });

@@ -72,7 +72,7 @@ it('pages the triage queue 25 at a time and finds one contact with the search bo
   await page.getByRole('button', { name: 'Azzera' }).click();
   await page.getByText('30 contatti in attesa').waitFor();
   await page.getByLabel('In coda').selectOption('24');
-  await page.getByRole('button', { name: 'Cerca', exact: true }).click();
+  await page.getByRole('search', { name: 'Cerca e filtra' }).getByRole('button', { name: 'Cerca', exact: true }).click();
   await page.getByText('Nessun contatto da smistare.').waitFor();
   await page.close();
 });
@@ -90,7 +90,7 @@ it('shows the operator why an office sent a contact back, and the contact’s fu
   // The contact is back in triage a moment after the office's return.
   for (let i = 0; i < 20 && !(await row.count()); i++) {
     await page.waitForTimeout(300);
-    await page.getByRole('button', { name: 'Cerca', exact: true }).click();
+    await page.getByRole('search', { name: 'Cerca e filtra' }).getByRole('button', { name: 'Cerca', exact: true }).click();
   }
   await row.getByText('Restituito da Ufficio veicoli e immatricolazioni').waitFor();
   await row.getByText('Serve il numero di targa').waitFor();

@@ -245,7 +245,8 @@ describe('missed call: not reachable, retry', () => {
     // Moved by exactly the paused business time (Tuesday 16-17, Wednesday 8-12): 15:00.
     expect(calendar.businessTimeBetween(dueBefore, newDue)).toBe(calendar.businessTimeBetween(Date.parse(first.pause!.since), resumed.at));
     expect(calendar.businessTimeBetween(resumed.at, newDue)).toBe(left);
-    expect(rome(newDue)).toBe('Wed 15:00');
+    // (Within the minute: the pause began and the timer fired a few moments after the hour.)
+    expect(Math.abs(newDue - at(23, 15).toMillis())).toBeLessThan(60_000);
     await skipTo(at(23, 15, 1));
     await expectActions(id, ['emailed', 'callback-retry', 'callback-retry', 'retry-due', 'reminder', 'overdue']);
 
