@@ -11,7 +11,7 @@ import { runEmailCrashScenario } from '../support/email-crash';
 import { freePort } from '../../infra/ports';
 
 // About a minute on an idle 2-core machine; the margin is for a loaded CI runner.
-jest.setTimeout(Number(process.env.EMAIL_CRASH_TIMEOUT_MS ?? 240_000));
+jest.setTimeout(Number(process.env.EMAIL_CRASH_TIMEOUT_MS ?? 480_000));
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({ inProcessWorker: false });
