@@ -5,10 +5,12 @@
  * sees it back in charge with a later due time; a missed call marked "non raggiungibile, riprova"
  * shows the next attempt.
  */
+import path from 'node:path';
+import { statSync } from 'node:fs';
 import request from 'supertest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { catalogWith, startStack, Stack } from '../support/harness';
-import { BrowserStage, serveToBrowser } from '../support/browser';
+import { ARTIFACTS, BrowserStage, serveToBrowser } from '../support/browser';
 
 jest.setTimeout(180_000);
 let stack: Stack;
@@ -104,6 +106,9 @@ it('lets the office ask the citizen, shows the paused clock, records the reply a
   await row.getByText('Sospesa', { exact: true }).waitFor();
   await row.getByText(/^sospesa, restano 2 giorni lavorativi e 23 ore$/).waitFor();
   await page.locator('#section-pratiche').getByText(/1\s+in attesa del cittadino/).waitFor();
+  const waitingShot = path.join(ARTIFACTS, 'pause-waiting-citizen.png');
+  await page.screenshot({ path: waitingShot, fullPage: true });
+  expect(statSync(waitingShot).size).toBeGreaterThan(10_000);
 
   // The status filter finds it among the waiting ones, and not among those in charge.
   await page.getByLabel('Stato').selectOption({ label: 'In attesa del cittadino' });
@@ -193,10 +198,17 @@ it('marks a missed call "non raggiungibile, riprova" and shows the next attempt 
   await row.getByText(`Nuovo tentativo: ${await shown(page, saved.pause.until)}`).waitFor();
   await row.getByText('1 tentativo senza risposta').waitFor();
   await row.getByText(/^sospesa, restano /).waitFor();
+  const listShot = path.join(ARTIFACTS, 'pause-callback-list.png');
+  await page.screenshot({ path: listShot, fullPage: true });
+  expect(statSync(listShot).size).toBeGreaterThan(10_000);
 
   // The form stays open: the dialog recalls the attempt made and the one planned.
   await row.getByRole('button', { name: 'Registra la richiamata' }).click();
   await dialog.getByText(`1 tentativo senza risposta · nuovo tentativo previsto il ${await shown(page, saved.pause.until)}`).waitFor();
+  await dialog.getByLabel('Esito').selectOption('not_reachable_retry');
+  const retryShot = path.join(ARTIFACTS, 'pause-callback-retry.png');
+  await page.screenshot({ path: retryShot, fullPage: true });
+  expect(statSync(retryShot).size).toBeGreaterThan(10_000);
   await page.keyboard.press('Escape');
   await page.close();
 });

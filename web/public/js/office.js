@@ -62,7 +62,7 @@ function dueCell(e) {
       'span',
       { class: 'lines' },
       h('span', { class: 'muted' }, 'Risoluzione entro'),
-      h('strong', {}, badge('Sospesa', 'neutral'), ' ', h('s', { 'aria-label': `scadenza sospesa, era ${fmtDateTime(e.resolveDueAt)}` }, fmtDateTime(e.resolveDueAt))),
+      h('span', {}, badge('Sospesa', 'neutral'), ' ', h('span', { class: 'sr-only' }, 'scadenza finora: '), h('s', {}, fmtDateTime(e.resolveDueAt))),
       h('span', { class: 'due-paused' }, fmtPaused(e.remaining)),
       h('span', { class: 'muted' }, 'Riprende alla risposta del cittadino.'),
       isBreached(e) ? badge('Fuori termine', 'bad') : null,
@@ -253,7 +253,7 @@ function retryLines(f) {
 
 function dueOfForm(f) {
   if (f.pause)
-    return h('span', { class: 'lines' }, ...retryLines(f), h('span', { class: 'muted' }, `Termine del ${fmtDateTime(f.dueAt)}`), h('span', { class: 'due-paused' }, fmtPaused(f.remaining)), f.breached ? badge('Fuori termine', 'bad') : null);
+    return h('span', { class: 'lines' }, ...retryLines(f), h('span', { class: 'muted' }, `Termine sospeso (era ${fmtDateTime(f.dueAt)})`), h('span', { class: 'due-paused' }, fmtPaused(f.remaining)), f.breached ? badge('Fuori termine', 'bad') : null);
   return h('span', { class: 'lines' }, h('strong', {}, fmtDateTime(f.dueAt)), h('span', { class: f.breached ? 'due-late' : 'due-ok' }, fmtDue(f.dueAt, f.remaining)), ...retryLines(f), f.breached ? badge('Fuori termine', 'bad') : null);
 }
 
