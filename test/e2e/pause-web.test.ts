@@ -129,6 +129,17 @@ it('lets the office ask the citizen, shows the paused clock, records the reply a
   await info.getByText('In attesa di risposta').waitFor();
   await page.keyboard.press('Escape');
 
+  // The supervisor's overview shows the same suspended deadline.
+  const supervisorKey = await stack.bearer('supervisor', undefined, 'Giulia Neri');
+  const overview = (await request(stack.app).get('/api/v1/overview?office=MCTC-VEICOLI').set('Authorization', supervisorKey)).body;
+  expect(overview.items.find((i: { id: string }) => i.id === id)).toMatchObject({ status: 'waiting_citizen', pausedSince: waiting.pause.since, remaining: { overdue: false, days: 2, hours: 23 } });
+  const supervisor = await signIn(supervisorKey);
+  await supervisor.getByRole('button', { name: 'Quadro generale' }).click();
+  const item = supervisor.locator('#section-quadro tbody tr').filter({ hasText: contactId });
+  await item.getByText('In attesa del cittadino', { exact: true }).waitFor();
+  await item.getByText(/^sospesa, restano 2 giorni lavorativi e 23 ore$/).waitFor();
+  await supervisor.close();
+
   // The citizen answered by phone: the office records it.
   await row.getByRole('button', { name: /Registra la risposta del cittadino/ }).click();
   await dialog.getByText('Domanda del', { exact: false }).waitFor();
@@ -197,6 +208,8 @@ it('marks a missed call "non raggiungibile, riprova" and shows the next attempt 
   expect(rome).toBe(`${tomorrow}, 10:30`);
   await row.getByText(`Nuovo tentativo: ${await shown(page, saved.pause.until)}`).waitFor();
   await row.getByText('1 tentativo senza risposta').waitFor();
+  const overview = (await request(stack.app).get('/api/v1/overview?office=MCTC-VEICOLI').set('Authorization', await stack.bearer('supervisor'))).body;
+  expect(overview.items.find((i: { id: string }) => i.id === form.body.id)).toMatchObject({ kind: 'missed_call', pausedSince: saved.pause.since });
   await row.getByText(/^sospesa, restano /).waitFor();
   const listShot = path.join(ARTIFACTS, 'pause-callback-list.png');
   await page.screenshot({ path: listShot, fullPage: true });
