@@ -57,7 +57,10 @@ export function escalationsRouter(deps: RouterDeps): Router {
     const now = Date.now();
     // The deadline that runs now, in the service's business time: take charge while open, resolution after.
     const due = (e: (typeof items)[number]) => (e.status === 'open' ? e.takeChargeDueAt : e.status === 'in_charge' ? e.resolveDueAt : null);
-    res.json({ items: items.map((e) => ({ ...e, remaining: remainingOn(deps.catalog, e.service, due(e), now) })), total, limit, offset });
+    // While waiting for the citizen the clock stands still: the time left is the one at the pause.
+    const remaining = (e: (typeof items)[number]) =>
+      e.status === 'waiting_citizen' && e.pause ? remainingOn(deps.catalog, e.service, e.resolveDueAt, Date.parse(e.pause.since)) : remainingOn(deps.catalog, e.service, due(e), now);
+    res.json({ items: items.map((e) => ({ ...e, remaining: remaining(e) })), total, limit, offset });
   });
 
   router.get('/escalations/:id', requireRole('office', 'supervisor'), async (req, res) => {

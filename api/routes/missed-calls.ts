@@ -59,7 +59,9 @@ export function missedCallsRouter(deps: RouterDeps): Router {
     const office = scopedOffice(req, q.office);
     const [items, total] = await Promise.all([forms.list({ ...q, office }), forms.count({ ...filter, office })]);
     const now = Date.now();
-    res.json({ items: items.map((f) => ({ ...f, remaining: f.status === 'open' ? remainingOn(deps.catalog, f.service, f.dueAt, now) : null })), total, limit, offset });
+    // A callback put off ("non raggiungibile, riprova") keeps the time it had left when it was put off.
+    const at = (f: (typeof items)[number]) => (f.pause ? Date.parse(f.pause.since) : now);
+    res.json({ items: items.map((f) => ({ ...f, remaining: f.status === 'open' ? remainingOn(deps.catalog, f.service, f.dueAt, at(f)) : null })), total, limit, offset });
   });
 
   router.get('/missed-calls/:id', requireRole('office', 'supervisor', 'operator'), async (req, res) => {

@@ -78,7 +78,8 @@ export function overviewRouter(deps: RouterDeps): Router {
         ...i,
         ageMinutes: Math.floor((now - Date.parse(i.openedAt)) / 60_000),
         // Inquiry due times are instants URU chose: counted as elapsed time; the others in business time.
-        remaining: remainingOn(i.kind === 'inquiry' ? null : deps.catalog, i.service, i.dueAt, now),
+        // A paused clock (waiting for the citizen, a callback put off) keeps the time left at the pause.
+        remaining: remainingOn(i.kind === 'inquiry' ? null : deps.catalog, i.service, i.dueAt, i.pausedSince ? Date.parse(i.pausedSince) : now),
       })),
     });
   });

@@ -12,6 +12,8 @@ export interface OpenWorkItem {
   openedAt: string;
   dueAt: string | null;
   breached: boolean;
+  /** Since when its clock is paused (waiting for the citizen, a callback put off); null when it runs. */
+  pausedSince: string | null;
 }
 
 export interface OpenWorkGroup {
@@ -38,13 +40,13 @@ export interface OverviewStore {
 const OPEN_WORK = `
   select 'escalation' as kind, e.id, e.contact_id as reference, e.service, e.office, e.status, e.created_at as opened_at,
          case when e.status = 'open' then e.take_charge_due_at else e.resolve_due_at end as due_at,
-         (e.take_charge_breached or e.resolve_breached) as breached
+         (e.take_charge_breached or e.resolve_breached) as breached, e.pause->>'since' as paused_since
     from escalations e where e.status not in ('resolved', 'returned')
   union all
-  select 'missed_call', m.id, m.contact_id, m.service, m.office, m.status, m.created_at, m.due_at, m.breached
+  select 'missed_call', m.id, m.contact_id, m.service, m.office, m.status, m.created_at, m.due_at, m.breached, m.pause->>'since'
     from missed_calls m where m.status = 'open'
   union all
-  select 'inquiry', i.id, i.complaint_id, coalesce(c.service, ''), i.structure, i.status, i.opened_at, i.due_at, (i.overdue_at is not null or i.due_at < now())
+  select 'inquiry', i.id, i.complaint_id, coalesce(c.service, ''), i.structure, i.status, i.opened_at, i.due_at, (i.overdue_at is not null or i.due_at < now()), null
     from inquiries i join complaints c on c.id = i.complaint_id where i.status = 'open'`;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -82,7 +84,7 @@ export function createOverviewStore(db: Db): OverviewStore {
       return {
         /* eslint-disable @typescript-eslint/no-explicit-any */
         groups: (groups as any[]).map((g) => ({ kind: g.kind, service: g.service, office: g.office, open: Number(g.open), breached: Number(g.breached), oldestAt: iso(g.oldest_at)! })),
-        items: (items as any[]).map((r) => ({ kind: r.kind, id: r.id, reference: r.reference, service: r.service, office: r.office, status: r.status, openedAt: iso(r.opened_at)!, dueAt: iso(r.due_at), breached: !!r.breached })),
+        items: (items as any[]).map((r) => ({ kind: r.kind, id: r.id, reference: r.reference, service: r.service, office: r.office, status: r.status, openedAt: iso(r.opened_at)!, dueAt: iso(r.due_at), breached: !!r.breached, pausedSince: r.paused_since ? new Date(r.paused_since).toISOString() : null })),
         complaints: { open: Number((complaints as any).open), breached: Number((complaints as any).breached) },
         /* eslint-enable @typescript-eslint/no-explicit-any */
       };

@@ -70,6 +70,9 @@ it('the office asks the citizen by email, the queue shows it waiting with its pa
   expect(queue.status).toBe(200);
   const item = queue.body.items.find((e: { id: string }) => e.id === id);
   expect(item).toMatchObject({ status: 'waiting_citizen', pause: asked.body.pause, resolveDueAt: asked.body.resolveDueAt });
+  // The time left shown while waiting is the one at the pause: it does not run down.
+  expect(item.remaining).toMatchObject({ basis: 'business', dueAt: new Date(asked.body.resolveDueAt).toISOString(), overdue: false });
+  expect(item.remaining.businessMinutes).toBe(Math.floor(asked.body.pause.remainingMs.resolve / 60_000));
   expect((await api().get('/api/v1/escalations?status=waiting_citizen').set('Authorization', patenti)).body.items.some((e: { id: string }) => e.id === id)).toBe(false);
   expect((await api().get('/api/v1/escalations?status=sleeping').set('Authorization', veicoli)).status).toBe(400);
 
@@ -121,6 +124,8 @@ it('a callback that found nobody: not_reachable_retry keeps the form open with i
   expect(Date.parse(retried.body.pause.until)).toBeGreaterThanOrEqual(Date.parse(retryAt));
   const listed = (await api().get('/api/v1/missed-calls?status=open').set('Authorization', veicoli)).body.items.find((f: { id: string }) => f.id === form.body.id);
   expect(listed).toMatchObject({ retries: 1, pause: retried.body.pause });
+  // Put off, the form keeps the time it had left when the attempt failed.
+  expect(listed.remaining.businessMinutes).toBe(Math.floor(retried.body.pause.remainingMs.callback / 60_000));
 
   const closed = await api().post(path).set('Authorization', veicoli).send({ outcome: 'reached' });
   expect(closed.status).toBe(200);

@@ -1,6 +1,7 @@
 // The desk: contact history, the supervisor's overview of open work, the CRM and complaints
 // reports, the renewals export history and complaints registered by hand at URU.
 import { api, h, act, formDialog, infoDialog, facts, historyList, table, button, badge, fmtDateTime, fmtDue, fmtAge, pager, filterBar, queryOf, loadList, showMessage, explain, compact, fieldControl, validateForm, formValues, chartOptions, ZONE } from './ui.js';
+import { fmtPaused } from './ui.js';
 
 /** Italian names of a contact's steps (history actions of the contact lifecycle). */
 export const CONTACT_STEPS = {
@@ -98,6 +99,7 @@ export function contactsTab(ctx) {
 }
 
 const KIND_NAMES = { escalation: 'Pratica', missed_call: 'Da richiamare', inquiry: 'Istruttoria reclamo' };
+const PAUSED_WHY = { escalation: 'In attesa del cittadino', missed_call: 'Nuovo tentativo di richiamata programmato' };
 
 /** The supervisor's overview of all open work by office, across services; reassign from there. */
 export function overviewTab(ctx) {
@@ -174,7 +176,9 @@ export function overviewTab(ctx) {
             h('span', { class: 'lines' }, h('strong', { class: 'nowrap' }, i.reference), h('span', { class: 'muted' }, i.id)),
             ctx.officeName(i.office),
             fmtAge(i.ageMinutes),
-            h('span', { class: 'lines' }, h('span', {}, fmtDateTime(i.dueAt)), h('span', { class: i.breached ? 'due-late' : 'due-ok' }, fmtDue(i.dueAt, i.remaining)), i.breached ? badge('Fuori termine', 'bad') : null),
+            i.pausedSince
+              ? h('span', { class: 'lines' }, h('s', {}, fmtDateTime(i.dueAt)), h('span', { class: 'due-paused' }, fmtPaused(i.remaining)), h('span', { class: 'muted' }, PAUSED_WHY[i.kind] ?? ''), i.breached ? badge('Fuori termine', 'bad') : null)
+              : h('span', { class: 'lines' }, h('span', {}, fmtDateTime(i.dueAt)), h('span', { class: i.breached ? 'due-late' : 'due-ok' }, fmtDue(i.dueAt, i.remaining)), i.breached ? badge('Fuori termine', 'bad') : null),
             i.kind === 'escalation' ? reassignButton(i, ctx, refresh) : h('span', { class: 'muted' }, '—'),
           ],
           (i) => (i.breached ? 'breached' : undefined),

@@ -270,7 +270,7 @@ export function supervisorTabs(ctx) {
       async render(section, refresh) {
         const [escalations, missed, complaints] = await Promise.all([
           loadList('le pratiche degli uffici', '/escalations?breached=true&limit=500', ({ items = [] }) => {
-            const open = items.filter((e) => (e.status === 'open' || e.status === 'in_charge') && isBreached(e));
+            const open = items.filter((e) => ['open', 'in_charge', 'waiting_citizen'].includes(e.status) && isBreached(e));
             return [h('h2', {}, `Pratiche degli uffici (${open.length})`), escalationTable(open, refresh, ctx, { withOffice: true, emptyText: 'Nessuna pratica fuori termine.' })];
           }),
           loadList('i moduli di mancata risposta', '/missed-calls?status=open&limit=500', ({ items = [] }) => {

@@ -166,6 +166,8 @@ const FIELD_LABELS = {
   channel: 'canale',
   info: 'informazioni',
   alsoNotifyReferent: 'invio al referente',
+  reply: 'risposta del cittadino',
+  retryAt: 'nuovo tentativo',
 };
 const fieldLabel = (field) => FIELD_LABELS[String(field).split('.').pop()] ?? field;
 
@@ -182,6 +184,8 @@ export function explain(err) {
       return 'questa chiave non è autorizzata a questa operazione.';
     case err.status === 404:
       return `elemento non trovato: forse è già stato gestito da un collega${detail ? ` (${detail})` : ''}.`;
+    case err.status === 409 && /no email address/.test(detail ?? ''):
+      return 'il cittadino non ha indicato un indirizzo email, quindi la domanda non può essere inviata. Lo chiami e registri l’esito in una nota.';
     case err.status === 409:
       return `non è possibile nello stato attuale: forse è già stato gestito da un collega (${detail ?? 'conflitto'}).`;
     case err.status === 400 || err.status === 422: {
@@ -427,6 +431,28 @@ export function fmtRemaining(r) {
   if (!r.days && r.minutes) parts.push(n(r.minutes, 'minuto', 'minuti'));
   const text = parts.length ? parts.join(' e ') : 'meno di un minuto';
   return r.overdue ? `scaduta da ${text}` : `tra ${text}`;
+}
+
+/**
+ * A deadline whose clock is paused (waiting for the citizen, a callback put off): "sospesa, restano
+ * 2 giorni lavorativi e 3 ore" with the time it had left at the pause (the API's `remaining`).
+ */
+export function fmtPaused(r) {
+  if (!r || typeof r !== 'object') return 'sospesa';
+  const left = fmtRemaining(r);
+  return r.overdue ? `sospesa, ${left}` : `sospesa, restano ${left.replace(/^tra /, '')}`;
+}
+
+/** The value of an `<input type="datetime-local">` ('YYYY-MM-DDTHH:MM', Rome time) as an ISO instant with offset. */
+export function romeLocalToIso(value) {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(value ?? '');
+  return m ? romeDateTime(m[1], m[2]) : null;
+}
+
+/** Now plus `minutes`, as a `datetime-local` value in Rome ('YYYY-MM-DDTHH:MM'). */
+export function romeLocalPlus(minutes) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(Date.now() + minutes * 60_000)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
 /** "1–25 di 63" with the previous and next page buttons; `onPage(offset)` loads another page. */
