@@ -278,6 +278,28 @@ describe('replies find their case', () => {
       await saveHistoryFile(stack.client, inboundMailWorkflowId(key), 'inbound-mail-reply-complaint.json');
     }
   });
+
+  it('to an escalation waiting for the citizen: the citizen\'s reply, and the office\'s clock resumes', async () => {
+    const email = 'marta.galli@example.net';
+    const office = await stack.bearer('office', 'MCTC-VEICOLI');
+    const contact = await api.post('/contacts', keys.operator, { service: 'MCTC', channel: 'email', caller: { surname: 'Galli', name: 'Marta', email }, reason: 'Duplicato del libretto' });
+    expect(contact.status).toBe(201);
+    const escalation = await api.post(`/contacts/${contact.body.id}/escalate`, keys.operator, { office: 'MCTC-VEICOLI' });
+    expect(escalation.status).toBe(201);
+    const id: string = escalation.body.id;
+    expect((await api.post(`/escalations/${id}/take-charge`, office)).status).toBe(200);
+    const asked = await api.post(`/escalations/${id}/request-info`, office, { question: 'Qual è la targa del veicolo?' });
+    expect(asked.body.status).toBe('waiting_citizen');
+    const question = await stack.smtp.waitFor((m) => m.envelope.to.includes(email) && String(m.parsed.subject).includes('Richiesta di informazioni'));
+    // Only the reference in the subject: the mail client dropped In-Reply-To.
+    const result = await deliver({ from: `Marta Galli <${email}>`, to: 'noreply@contact-center.example.org', subject: `R: ${question.parsed.subject}`, text: 'La targa è AB123CD.\n\n> Qual è la targa del veicolo?', messageId: newMessageId() });
+    expect(result).toMatchObject({ outcome: 'reply', target: { type: 'escalation', id } });
+    const after = await api.get(`/escalations/${id}`, office);
+    expect(after.body).toMatchObject({ status: 'in_charge', pause: null, infoRequests: [{ question: 'Qual è la targa del veicolo?', endedBy: 'reply' }] });
+    expect(after.body.infoRequests[0].reply).toContain('AB123CD');
+    expect(Date.parse(after.body.resolveDueAt)).toBeGreaterThanOrEqual(Date.parse(asked.body.resolveDueAt));
+    expect(after.body.history.map((h: { action: string }) => h.action)).toContain('citizen-replied');
+  });
 });
 
 /** Broken messages: each must leave the listener and the worker running, and open no contact without a sender. */
