@@ -100,7 +100,24 @@ export function searchArms(raw: string): { ref?: string; email?: string; phone?:
 type Row = { kind: SearchKind; id: string; title: string; status: string; at: Date; service: string | null; office: string | null };
 const itemOf = (r: Row): SearchItem => ({ kind: r.kind, id: r.id, title: r.title, status: r.status, at: r.at.toISOString(), service: r.service, office: r.office });
 
-export function createSearchStore(db: Db): SearchStore {
+/**
+ * How many matches of one arm the first step reads through the arm's own index before calling the
+ * value frequent (see `search`). A value just over the cap costs the most: the cap's rows, then a
+ * walk along `at` of about window × entries / cap rows; a cap near √(window × entries) keeps both
+ * small (1,000 × √window suits a million entries).
+ */
+export const defaultProbeCap = (window: number): number => Math.round(Math.min(40_000, Math.max(2_000, 1_000 * Math.sqrt(window))));
+
+export interface SearchStoreOptions {
+  /** Overrides `defaultProbeCap` (tests use a tiny cap to take the frequent path on little data). */
+  probeCap?: (window: number) => number;
+}
+
+/** The columns of a hit, as read by every step. */
+const HIT_COLUMNS = 'kind, id, title, status, at, service, office';
+
+export function createSearchStore(db: Db, options: SearchStoreOptions = {}): SearchStore {
+  const probeCapOf = options.probeCap ?? defaultProbeCap;
   return {
     async search({ q, kinds, office, limit, offset }) {
       const arms = searchArms(q);
@@ -116,37 +133,73 @@ export function createSearchStore(db: Db): SearchStore {
       if (arms.text !== undefined) tiers.push([`doc @@ plainto_tsquery('italian', ?)`, [arms.text]]);
       if (tiers.length === 0) return { items: [], hasMore: false };
 
-      const filters: string[] = [];
+      let filter = '';
       const filterBindings: Knex.Value[] = [];
       let allowed = kinds ? [...kinds] : [...SEARCH_KINDS];
       if (office !== undefined) {
         allowed = allowed.filter((k) => OFFICE_KINDS.includes(k));
-        filters.push('office = ?');
+        filter += ' and office = ?';
         filterBindings.push(office);
       }
       if (allowed.length === 0) return { items: [], hasMore: false };
       if (allowed.length < SEARCH_KINDS.length) {
-        filters.push('kind = any(?::text[])');
+        filter += ' and kind = any(?::text[])';
         filterBindings.push(allowed);
       }
-
-      // One query per tier, each newest first and cut at the page's end: PostgreSQL picks per tier
-      // between the tier's own index (rare values) and a backward walk of `at` (frequent ones),
-      // instead of ranking every match of a common word. A record counts in its best tier only.
-      const window = offset + limit + 1;
-      const parts: string[] = [];
-      const bindings: Knex.Value[] = [];
-      tiers.forEach(([condition, values], i) => {
+      /** A record counts in its best tier only: true when a better tier holds it. */
+      const betterOf = (i: number): [string, Knex.Value[]] => {
         const better = tiers.slice(0, i);
-        const exclusions = better.map(([c]) => ` and not coalesce(${c}, false)`).join('');
-        parts.push(`(select kind, id, title, status, at, service, office, ${i} as tier from search_entries
-                      where ${condition}${exclusions}${filters.map((f) => ` and ${f}`).join('')}
-                      order by at desc, kind desc, id desc limit ${window})`);
-        bindings.push(...values, ...better.flatMap(([, v]) => v), ...filterBindings);
+        return better.length === 0 ? ['false', []] : [better.map(([c]) => `coalesce(${c}, false)`).join(' or '), better.flatMap(([, v]) => v)];
+      };
+
+      // The planner's estimate of a name's or a word's matches is poor (and the exclusions of the
+      // better tiers make it worse), so the plan is not left to it. Step 1, for every tier at
+      // once: at most `cap` + 1 matches read through the arm's own index (bitmap scans only), the
+      // better tiers excluded on that small set, sorted by `at`. A tier with no more than `cap`
+      // matches is complete: a rare or absent value costs its matches only. Step 2, only for a
+      // frequent tier: the newest matches read backwards along the `at` index (index scans only),
+      // which finds the page's end after about window × entries / matches rows.
+      const window = offset + limit + 1;
+      const cap = Math.max(1, probeCapOf(window));
+      const ranked = await db.transaction(async (trx) => {
+        await trx.raw(`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`);
+        const ctes: string[] = [];
+        const selects: string[] = [];
+        const bindings: Knex.Value[] = [];
+        tiers.forEach(([condition, values], i) => {
+          const [better, betterBindings] = betterOf(i);
+          ctes.push(`p${i} as materialized (
+              select ${HIT_COLUMNS}, ${better} as excluded from search_entries where ${condition}${filter} limit ${cap + 1})`);
+          bindings.push(...betterBindings, ...values, ...filterBindings);
+          selects.push(`select ${i} as tier, (select count(*) from p${i})::int as n, h.* from (select) as one
+              left join lateral (select ${HIT_COLUMNS} from p${i} where not excluded and (select count(*) from p${i}) <= ${cap} order by at desc, kind desc, id desc limit ${window}) h on true`);
+        });
+        const probe = (await trx.raw(`with ${ctes.join(',\n')}\nselect * from (${selects.join('\nunion all\n')}) as hits order by tier, at desc, kind desc, id desc`, bindings)) as { rows: (Partial<Row> & { tier: number; n: number })[] };
+        const byTier: Row[][] = tiers.map(() => []);
+        const frequent = new Set<number>();
+        for (const r of probe.rows) {
+          if (r.n > cap) frequent.add(r.tier);
+          else if (r.kind !== null && r.kind !== undefined) byTier[r.tier].push(r as Row);
+        }
+        if (frequent.size > 0) {
+          await trx.raw(`select set_config('enable_indexscan', 'on', true), set_config('enable_bitmapscan', 'off', true)`);
+          const parts: string[] = [];
+          const walkBindings: Knex.Value[] = [];
+          for (const i of frequent) {
+            const [condition, values] = tiers[i];
+            const [better, betterBindings] = betterOf(i);
+            parts.push(`(select ${i} as tier, ${HIT_COLUMNS} from search_entries
+                          where ${condition} and not (${better})${filter}
+                          order by at desc, kind desc, id desc limit ${window})`);
+            walkBindings.push(...values, ...betterBindings, ...filterBindings);
+          }
+          const walked = (await trx.raw(`select * from (${parts.join(' union all ')}) as hits order by tier, at desc, kind desc, id desc`, walkBindings)) as { rows: (Row & { tier: number })[] };
+          for (const r of walked.rows) byTier[r.tier].push(r);
+        }
+        return byTier.flat();
       });
-      const sql = `select * from (${parts.join(' union all ')}) as hits order by tier, at desc, kind desc, id desc limit ? offset ?`;
-      const { rows } = (await db.raw(sql, [...bindings, limit + 1, offset])) as { rows: Row[] };
-      return { items: rows.slice(0, limit).map(itemOf), hasMore: rows.length > limit };
+      const page = ranked.slice(offset, offset + limit + 1);
+      return { items: page.slice(0, limit).map(itemOf), hasMore: page.length > limit };
     },
 
     async person(subject, cap = 2000) {
