@@ -48,6 +48,9 @@ const PEOPLE = 'greatest(1, floor(random() * 600000))::bigint';
 /** The tables the bench writes (each with its search trigger). */
 export const SOURCE_TABLES = ['contacts', 'escalations', 'missed_calls', 'complaints', 'renewals', 'appointments'];
 
+/** The tables the bench writes. */
+export const WRITTEN_TABLES = [...SOURCE_TABLES, 'history'];
+
 /** The bench's records, written with SQL (generate_series) with the search triggers off. */
 export async function load(db: Db, N: SearchBenchSizes, onStep: (step: string, ms: number) => void = () => {}): Promise<void> {
   const timed = async (step: string, work: Promise<unknown>) => {
@@ -94,6 +97,15 @@ export async function load(db: Db, N: SearchBenchSizes, onStep: (step: string, m
       select 'A-2026-' || lpad(i::text, 6, '0'), 'APIAE', 'ENERGIA-RISPARMIO', (array['APIAE-ENERGIA','SVA-VIA'])[1 + floor(random() * 2)::int], 'Sede', 'Via Roma 1', at, at + interval '30 minutes', 'booked',
              jsonb_build_object('surname', ${p.surname}, 'name', ${p.name}, 'email', ${p.email}, 'phone', ${p.phone}, 'taxCode', ${p.taxCode}), at - interval '10 days', 1
         from (select i, ${PEOPLE} as p, timestamptz '2025-01-01' + random() * interval '700 days' as at from generate_series(1, ${N.appointments}) as i) g`));
+    // Each record's history (the timeline shows its last action): two rows a contact, one for the rest.
+    await timed('history', trx.raw(`
+      insert into history (entity_type, entity_id, seq, action, actor_name, actor_role, actor_office, at, payload)
+      select 'contact', id, 1, 'created', 'bench', 'operator', null, created_at, '{}'::jsonb from contacts
+      union all select 'contact', id, 2, case status when 'escalated' then 'escalated' when 'resolved' then 'resolved' else 'triaged' end, 'bench', 'operator', null, updated_at + interval '5 minutes', '{}' from contacts
+      union all select 'escalation', id, 1, 'opened', 'bench', 'operator', null, created_at, '{}' from escalations
+      union all select 'missed_call', id, 1, 'created', 'bench', 'operator', null, created_at, '{}' from missed_calls
+      union all select 'complaint', id, 1, 'registered', 'bench', 'uru', null, registered_at, '{}' from complaints
+      union all select 'renewal', id, 1, 'confirmed', 'bench', 'operator', null, created_at, '{}' from renewals`));
   });
   for (const t of triggers) await db.raw(`alter table ${t} enable trigger ${t}_search`);
 }
