@@ -5,7 +5,8 @@
  * A query is matched against the record's reference (its id), the normalised email, phone and tax
  * code, the folded names (trigram index, so a part of a name is enough) and the Italian full text
  * (reason, subject, body, note...). Ranking: key hits first, then names, then text; newest first
- * within each tier. Each arm is one index, so PostgreSQL answers with a bitmap OR of index scans.
+ * within each tier. Each tier is read through its own index whatever the planner estimates (see
+ * `search`): the matches of a rare value, or the newest along `at` for a frequent one.
  */
 import type { Knex } from 'knex';
 import type { Db } from '../db';
@@ -162,7 +163,8 @@ export function createSearchStore(db: Db, options: SearchStoreOptions = {}): Sea
       const window = offset + limit + 1;
       const cap = Math.max(1, probeCapOf(window));
       const ranked = await db.transaction(async (trx) => {
-        await trx.raw(`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`);
+        // Parallel workers only add their start-up to a query that reads a few thousand rows.
+        await trx.raw(`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`);
         const ctes: string[] = [];
         const selects: string[] = [];
         const bindings: Knex.Value[] = [];
