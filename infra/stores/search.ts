@@ -103,14 +103,17 @@ const itemOf = (r: Row): SearchItem => ({ kind: r.kind, id: r.id, title: r.title
 
 /**
  * How many matches of one arm the first step reads through the arm's own index before calling the
- * value frequent (see `search`). A value just over the cap costs the most: the cap's rows, then a
- * walk along `at` of about window × entries / cap rows; a cap near √(window × entries) keeps both
- * small (1,000 × √window suits a million entries).
+ * value frequent (see `search`), as SQL. A value just over the cap costs the most: the cap's rows,
+ * then a walk along `at` of about window × entries / cap rows; a cap of √(window × entries) keeps
+ * the sum smallest (about 4,600 for a page of 20 among 1,000,000 entries). The number of entries is
+ * the table's statistics (`reltuples`), so the cap follows the table's growth.
  */
-export const defaultProbeCap = (window: number): number => Math.round(Math.min(40_000, Math.max(2_000, 1_000 * Math.sqrt(window))));
+const probeCapSql = (window: number): string =>
+  `(select greatest(1000, least(100000, round(sqrt(${window}::float8 * greatest(reltuples, 0)))))::int
+      from pg_class where oid = 'search_entries'::regclass)`;
 
 export interface SearchStoreOptions {
-  /** Overrides `defaultProbeCap` (tests use a tiny cap to take the frequent path on little data). */
+  /** A fixed cap instead of `probeCapSql` (tests use a tiny one to take the frequent path on little data). */
   probeCap?: (window: number) => number;
 }
 
@@ -118,7 +121,6 @@ export interface SearchStoreOptions {
 const HIT_COLUMNS = 'kind, id, title, status, at, service, office';
 
 export function createSearchStore(db: Db, options: SearchStoreOptions = {}): SearchStore {
-  const probeCapOf = options.probeCap ?? defaultProbeCap;
   return {
     async search({ q, kinds, office, limit, offset }) {
       const arms = searchArms(q);
@@ -161,26 +163,26 @@ export function createSearchStore(db: Db, options: SearchStoreOptions = {}): Sea
       // frequent tier: the newest matches read backwards along the `at` index (index scans only),
       // which finds the page's end after about window × entries / matches rows.
       const window = offset + limit + 1;
-      const cap = Math.max(1, probeCapOf(window));
+      const capSql = options.probeCap ? `${Math.max(1, Math.floor(options.probeCap(window)))}` : probeCapSql(window);
       const ranked = await db.transaction(async (trx) => {
         // Parallel workers only add their start-up to a query that reads a few thousand rows.
         await trx.raw(`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`);
-        const ctes: string[] = [];
+        const ctes: string[] = [`cap as materialized (select ${capSql} as n)`];
         const selects: string[] = [];
         const bindings: Knex.Value[] = [];
         tiers.forEach(([condition, values], i) => {
           const [better, betterBindings] = betterOf(i);
           ctes.push(`p${i} as materialized (
-              select ${HIT_COLUMNS}, ${better} as excluded from search_entries where ${condition}${filter} limit ${cap + 1})`);
+              select ${HIT_COLUMNS}, ${better} as excluded from search_entries where ${condition}${filter} limit (select n + 1 from cap))`);
           bindings.push(...betterBindings, ...values, ...filterBindings);
-          selects.push(`select ${i} as tier, (select count(*) from p${i})::int as n, h.* from (select) as one
-              left join lateral (select ${HIT_COLUMNS} from p${i} where not excluded and (select count(*) from p${i}) <= ${cap} order by at desc, kind desc, id desc limit ${window}) h on true`);
+          selects.push(`select ${i} as tier, (select count(*) from p${i})::int as n, (select n from cap) as cap, h.* from (select) as one
+              left join lateral (select ${HIT_COLUMNS} from p${i} where not excluded and (select count(*) from p${i}) <= (select n from cap) order by at desc, kind desc, id desc limit ${window}) h on true`);
         });
-        const probe = (await trx.raw(`with ${ctes.join(',\n')}\nselect * from (${selects.join('\nunion all\n')}) as hits order by tier, at desc, kind desc, id desc`, bindings)) as { rows: (Partial<Row> & { tier: number; n: number })[] };
+        const probe = (await trx.raw(`with ${ctes.join(',\n')}\nselect * from (${selects.join('\nunion all\n')}) as hits order by tier, at desc, kind desc, id desc`, bindings)) as { rows: (Partial<Row> & { tier: number; n: number; cap: number })[] };
         const byTier: Row[][] = tiers.map(() => []);
         const frequent = new Set<number>();
         for (const r of probe.rows) {
-          if (r.n > cap) frequent.add(r.tier);
+          if (r.n > r.cap) frequent.add(r.tier);
           else if (r.kind !== null && r.kind !== undefined) byTier[r.tier].push(r as Row);
         }
         if (frequent.size > 0) {
