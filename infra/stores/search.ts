@@ -192,12 +192,18 @@ export function createSearchStore(db: Db, options: SearchStoreOptions = {}): Sea
           for (const i of frequent) {
             const [condition, values] = tiers[i];
             const [better, betterBindings] = betterOf(i);
-            parts.push(`(select ${i} as tier, ${HIT_COLUMNS} from search_entries
+            // Keys only: a name tier's walk reads the covering `at` index alone (migration 20261205070000).
+            parts.push(`(select ${i} as tier, kind, id from search_entries
                           where ${condition} and not (${better})${filter}
                           order by at desc, kind desc, id desc limit ${window})`);
             walkBindings.push(...values, ...betterBindings, ...filterBindings);
           }
-          const walked = (await trx.raw(`select * from (${parts.join(' union all ')}) as hits order by tier, at desc, kind desc, id desc`, walkBindings)) as { rows: (Row & { tier: number })[] };
+          const walked = (await trx.raw(
+            `select w.tier, ${HIT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')} from (${parts.join(' union all ')}) as w
+               join search_entries e on e.kind = w.kind and e.id = w.id
+              order by w.tier, e.at desc, e.kind desc, e.id desc`,
+            walkBindings,
+          )) as { rows: (Row & { tier: number })[] };
           for (const r of walked.rows) byTier[r.tier].push(r);
         }
         return byTier.flat();
