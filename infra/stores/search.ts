@@ -5,7 +5,8 @@
  * A query is matched against the record's reference (its id), the normalised email, phone and tax
  * code, the folded names (trigram index, so a part of a name is enough) and the Italian full text
  * (reason, subject, body, note...). Ranking: key hits first, then names, then text; newest first
- * within each tier. Each arm is one index, so PostgreSQL answers with a bitmap OR of index scans.
+ * within each tier. Each tier is read through its own index whatever the planner estimates (see
+ * `search`): the matches of a rare value, or the newest along `at` for a frequent one.
  */
 import type { Knex } from 'knex';
 import type { Db } from '../db';
@@ -100,7 +101,27 @@ export function searchArms(raw: string): { ref?: string; email?: string; phone?:
 type Row = { kind: SearchKind; id: string; title: string; status: string; at: Date; service: string | null; office: string | null };
 const itemOf = (r: Row): SearchItem => ({ kind: r.kind, id: r.id, title: r.title, status: r.status, at: r.at.toISOString(), service: r.service, office: r.office });
 
-export function createSearchStore(db: Db): SearchStore {
+/**
+ * How many matches of one arm the first step reads through the arm's own index before calling the
+ * value frequent (see `search`), as SQL. A value just over the cap costs the most: the cap's rows,
+ * then a walk along `at` of about window × entries / cap rows; a cap of √(window × entries) keeps
+ * the sum smallest (about 4,600 for a page of 20 among 1,000,000 entries). The number of entries is
+ * the table's statistics (`reltuples`), so the cap follows the table's growth. A names tier takes a
+ * quarter of it: its walk checks the covering `at` index only, several times cheaper per entry.
+ */
+const probeCapSql = (window: number): string =>
+  `(select greatest(1000, least(100000, round(sqrt(${window}::float8 * greatest(reltuples, 0)))))::int
+      from pg_class where oid = 'search_entries'::regclass)`;
+
+export interface SearchStoreOptions {
+  /** A fixed cap instead of `probeCapSql` (tests use a tiny one to take the frequent path on little data). */
+  probeCap?: (window: number) => number;
+}
+
+/** The columns of a hit, as read by every step. */
+const HIT_COLUMNS = 'kind, id, title, status, at, service, office';
+
+export function createSearchStore(db: Db, options: SearchStoreOptions = {}): SearchStore {
   return {
     async search({ q, kinds, office, limit, offset }) {
       const arms = searchArms(q);
@@ -112,41 +133,87 @@ export function createSearchStore(db: Db): SearchStore {
       if (arms.phone !== undefined) keys.push(['phone = ?', arms.phone]);
       if (arms.taxCode !== undefined) keys.push(['tax_code = ?', arms.taxCode]);
       if (keys.length) tiers.push([`(${keys.map(([sql]) => sql).join(' or ')})`, keys.map(([, b]) => b)]);
+      /** The tier whose walk reads the covering index only (a smaller cap suits it). */
+      const namesTier = arms.nameWords.length ? tiers.length : -1;
       if (arms.nameWords.length) tiers.push([`(${arms.nameWords.map(() => 'names like ?').join(' and ')})`, arms.nameWords.map((w) => `%${escapeLike(w)}%`)]);
       if (arms.text !== undefined) tiers.push([`doc @@ plainto_tsquery('italian', ?)`, [arms.text]]);
       if (tiers.length === 0) return { items: [], hasMore: false };
 
-      const filters: string[] = [];
+      let filter = '';
       const filterBindings: Knex.Value[] = [];
       let allowed = kinds ? [...kinds] : [...SEARCH_KINDS];
       if (office !== undefined) {
         allowed = allowed.filter((k) => OFFICE_KINDS.includes(k));
-        filters.push('office = ?');
+        filter += ' and office = ?';
         filterBindings.push(office);
       }
       if (allowed.length === 0) return { items: [], hasMore: false };
       if (allowed.length < SEARCH_KINDS.length) {
-        filters.push('kind = any(?::text[])');
+        filter += ' and kind = any(?::text[])';
         filterBindings.push(allowed);
       }
-
-      // One query per tier, each newest first and cut at the page's end: PostgreSQL picks per tier
-      // between the tier's own index (rare values) and a backward walk of `at` (frequent ones),
-      // instead of ranking every match of a common word. A record counts in its best tier only.
-      const window = offset + limit + 1;
-      const parts: string[] = [];
-      const bindings: Knex.Value[] = [];
-      tiers.forEach(([condition, values], i) => {
+      /** A record counts in its best tier only: true when a better tier holds it. */
+      const betterOf = (i: number): [string, Knex.Value[]] => {
         const better = tiers.slice(0, i);
-        const exclusions = better.map(([c]) => ` and not coalesce(${c}, false)`).join('');
-        parts.push(`(select kind, id, title, status, at, service, office, ${i} as tier from search_entries
-                      where ${condition}${exclusions}${filters.map((f) => ` and ${f}`).join('')}
-                      order by at desc, kind desc, id desc limit ${window})`);
-        bindings.push(...values, ...better.flatMap(([, v]) => v), ...filterBindings);
+        return better.length === 0 ? ['false', []] : [better.map(([c]) => `coalesce(${c}, false)`).join(' or '), better.flatMap(([, v]) => v)];
+      };
+
+      // The planner's estimate of a name's or a word's matches is poor (and the exclusions of the
+      // better tiers make it worse), so the plan is not left to it. Step 1, for every tier at
+      // once: at most `cap` + 1 matches read through the arm's own index (bitmap scans only), the
+      // better tiers excluded on that small set, sorted by `at`. A tier with no more than `cap`
+      // matches is complete: a rare or absent value costs its matches only. Step 2, only for a
+      // frequent tier: the newest matches read backwards along the `at` index (index scans only),
+      // which finds the page's end after about window × entries / matches rows.
+      const window = offset + limit + 1;
+      const capSql = options.probeCap ? `${Math.max(1, Math.floor(options.probeCap(window)))}` : probeCapSql(window);
+      const ranked = await db.transaction(async (trx) => {
+        // Parallel workers only add their start-up to a query that reads a few thousand rows.
+        await trx.raw(`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`);
+        const ctes: string[] = [`cap as materialized (select ${capSql} as n)`];
+        const selects: string[] = [];
+        const bindings: Knex.Value[] = [];
+        tiers.forEach(([condition, values], i) => {
+          const [better, betterBindings] = betterOf(i);
+          const tierCap = i === namesTier && !options.probeCap ? '(select greatest(1, n / 4) from cap)' : '(select n from cap)';
+          ctes.push(`p${i} as materialized (
+              select ${HIT_COLUMNS}, ${better} as excluded from search_entries where ${condition}${filter} limit ${tierCap} + 1)`);
+          bindings.push(...betterBindings, ...values, ...filterBindings);
+          selects.push(`select ${i} as tier, (select count(*) from p${i})::int as n, ${tierCap} as cap, h.* from (select) as one
+              left join lateral (select ${HIT_COLUMNS} from p${i} where not excluded and (select count(*) from p${i}) <= ${tierCap} order by at desc, kind desc, id desc limit ${window}) h on true`);
+        });
+        const probe = (await trx.raw(`with ${ctes.join(',\n')}\nselect * from (${selects.join('\nunion all\n')}) as hits order by tier, at desc, kind desc, id desc`, bindings)) as { rows: (Partial<Row> & { tier: number; n: number; cap: number })[] };
+        const byTier: Row[][] = tiers.map(() => []);
+        const frequent = new Set<number>();
+        for (const r of probe.rows) {
+          if (r.n > r.cap) frequent.add(r.tier);
+          else if (r.kind !== null && r.kind !== undefined) byTier[r.tier].push(r as Row);
+        }
+        if (frequent.size > 0) {
+          await trx.raw(`select set_config('enable_indexscan', 'on', true), set_config('enable_bitmapscan', 'off', true)`);
+          const parts: string[] = [];
+          const walkBindings: Knex.Value[] = [];
+          for (const i of frequent) {
+            const [condition, values] = tiers[i];
+            const [better, betterBindings] = betterOf(i);
+            // Keys only: a name tier's walk reads the covering `at` index alone (migration 20261205070000).
+            parts.push(`(select ${i} as tier, kind, id from search_entries
+                          where ${condition} and not (${better})${filter}
+                          order by at desc, kind desc, id desc limit ${window})`);
+            walkBindings.push(...values, ...betterBindings, ...filterBindings);
+          }
+          const walked = (await trx.raw(
+            `select w.tier, ${HIT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')} from (${parts.join(' union all ')}) as w
+               join search_entries e on e.kind = w.kind and e.id = w.id
+              order by w.tier, e.at desc, e.kind desc, e.id desc`,
+            walkBindings,
+          )) as { rows: (Row & { tier: number })[] };
+          for (const r of walked.rows) byTier[r.tier].push(r);
+        }
+        return byTier.flat();
       });
-      const sql = `select * from (${parts.join(' union all ')}) as hits order by tier, at desc, kind desc, id desc limit ? offset ?`;
-      const { rows } = (await db.raw(sql, [...bindings, limit + 1, offset])) as { rows: Row[] };
-      return { items: rows.slice(0, limit).map(itemOf), hasMore: rows.length > limit };
+      const page = ranked.slice(offset, offset + limit + 1);
+      return { items: page.slice(0, limit).map(itemOf), hasMore: page.length > limit };
     },
 
     async person(subject, cap = 2000) {
