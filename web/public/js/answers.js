@@ -1,6 +1,6 @@
 // Standard answers: offered while the operator resolves a contact (search as you type), written,
 // revised and retired by supervisors, and the knowledge report (answers used, needs to cover).
-import { api, h, act, formDialog, infoDialog, compact, table, button, badge, fmtDate, fmtDateTime, fmtNumber, plural, explain, loadList, ZONE } from './ui.js';
+import { api, h, act, formDialog, infoDialog, compact, table, button, badge, fmtDate, fmtDateTime, fmtNumber, plural, explain, loadList, ZONE, recentMonths, monthName } from './ui.js';
 
 const STATUS = {
   valid: ['In uso', 'ok'],
@@ -311,18 +311,6 @@ function manageTab(ctx) {
   };
 }
 
-function recentMonths(count) {
-  const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit' }).format(new Date()).split('-').map(Number);
-  return Array.from({ length: count }, (_, i) => {
-    const d = new Date(Date.UTC(y, m - 1 - i, 1));
-    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-  });
-}
-function monthName(ym) {
-  const [y, m] = ym.split('-').map(Number);
-  const text = new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 function knowledgeTab(ctx) {
   const months = recentMonths(24);

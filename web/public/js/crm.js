@@ -1,22 +1,10 @@
 // CRM channels and citizens' satisfaction (GET /reports/crm): what arrives by each channel, how
 // much of it is answered and how fast, and the satisfaction surveys' votes of the month.
-import { api, h, table, fmtNumber, explain, ZONE } from './ui.js';
+import { api, h, table, fmtNumber, explain, recentMonths, monthName } from './ui.js';
 
 const CHANNEL_NAMES = { phone: 'Telefono', email: 'Email', web: 'Modulo web', voicemail: 'Segreteria', letter: 'Lettera', in_person: 'Di persona' };
 const channelName = (c) => CHANNEL_NAMES[c] ?? c;
 
-function recentMonths(count) {
-  const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit' }).format(new Date()).split('-').map(Number);
-  return Array.from({ length: count }, (_, i) => {
-    const d = new Date(Date.UTC(y, m - 1 - i, 1));
-    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-  });
-}
-function monthName(ym) {
-  const [y, m] = ym.split('-').map(Number);
-  const text = new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 const hours = (sec) => (sec === null || sec === undefined ? '—' : sec < 3600 ? `${fmtNumber(sec / 60)} min` : `${fmtNumber(sec / 3600)} h`);
 const pct = (v) => (v === null || v === undefined ? '—' : `${fmtNumber(v)} %`);
 

@@ -1,6 +1,6 @@
 // Pianificazione (supervisor): the half-hour profile of a month, the agents each weekday's half hours
 // need (Erlang C and Erlang A), and an editable plan replayed against the month's real calls.
-import { api, h, act, button, explain, fmtNumber, table, ZONE, chartOptions } from './ui.js';
+import { api, h, act, button, explain, fmtNumber, table, ZONE, chartOptions, recentMonths, monthName } from './ui.js';
 
 const COLORS = { answered: '#0b4f8a', abandoned: '#c2410c', short: '#98a2b3', line: '#1b1f24', predicted: '#6d28d9', actual: '#0f766e' };
 const DAYS = [
@@ -15,18 +15,6 @@ const DAYS = [
 const DAY_COLORS = ['#0b4f8a', '#c2410c', '#1a7f4b', '#6d28d9', '#b45309', '#0f766e', '#9f1239'];
 const charts = [];
 
-function recentMonths(count) {
-  const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit' }).format(new Date()).split('-').map(Number);
-  return Array.from({ length: count }, (_, i) => {
-    const d = new Date(Date.UTC(y, m - 1 - i, 1));
-    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-  });
-}
-function monthName(ym) {
-  const [y, m] = ym.split('-').map(Number);
-  const text = new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 function lastDay(ym) {
   const [y, m] = ym.split('-').map(Number);
   return `${ym}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;

@@ -1,5 +1,5 @@
 // Supervision: the monthly SLA dashboard against the contract's targets, and what is overdue.
-import { api, h, act, table, badge, button, fmtNumber, explain, loadList, ZONE, chartOptions } from './ui.js';
+import { api, h, act, table, badge, button, fmtNumber, explain, loadList, ZONE, chartOptions, recentMonths, monthName } from './ui.js';
 import { escalationTable, missedCallTable, isBreached } from './office.js';
 import { complaintTable } from './uru.js';
 import { overviewTab, reportsTab, exportsTab } from './desk.js';
@@ -7,19 +7,6 @@ import { overviewTab, reportsTab, exportsTab } from './desk.js';
 const COLORS = { met: '#1a7f4b', missed: '#b42318', target: '#1b1f24', answered: '#0b4f8a', abandoned: '#c2410c', short: '#98a2b3' };
 const charts = [];
 
-/** 'YYYY-MM' of the current month in Rome, and the months before it. */
-function recentMonths(count) {
-  const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit' }).format(new Date()).split('-').map(Number);
-  return Array.from({ length: count }, (_, i) => {
-    const d = new Date(Date.UTC(y, m - 1 - i, 1));
-    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-  });
-}
-function monthName(ym) {
-  const [y, m] = ym.split('-').map(Number);
-  const text = new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 const weekday = new Intl.DateTimeFormat('it-IT', { weekday: 'short', day: 'numeric', timeZone: 'UTC' });
 const dayLabel = (iso) => weekday.format(new Date(`${iso}T12:00:00Z`));
 

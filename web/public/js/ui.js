@@ -507,3 +507,18 @@ export function queryOf(values) {
 
 /** "3 ore", "2 giorni": how long something has been waiting. */
 export const fmtAge = (minutes) => (minutes === null || minutes === undefined ? '—' : fmtDuration(minutes * 60_000));
+
+/** 'YYYY-MM' of the current month in Rome, and the months before it. */
+export function recentMonths(count) {
+  const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit' }).format(new Date()).split('-').map(Number);
+  return Array.from({ length: count }, (_, i) => {
+    const d = new Date(Date.UTC(y, m - 1 - i, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  });
+}
+/** 'YYYY-MM' as 'Marzo 2026'. */
+export function monthName(ym) {
+  const [y, m] = ym.split('-').map(Number);
+  const text = new Intl.DateTimeFormat('it-IT', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
