@@ -1,6 +1,6 @@
 // Pianificazione (supervisor): the half-hour profile of a month, the agents each weekday's half hours
 // need (Erlang C and Erlang A), and an editable plan replayed against the month's real calls.
-import { api, h, act, button, explain, fmtNumber, table, ZONE, chartOptions, recentMonths, monthName } from './ui.js';
+import { api, h, act, button, explain, fmtNumber, table, chartOptions, recentMonths, monthName } from './ui.js';
 
 const COLORS = { answered: '#0b4f8a', abandoned: '#c2410c', short: '#98a2b3', line: '#1b1f24', predicted: '#6d28d9', actual: '#0f766e' };
 const DAYS = [

@@ -1,5 +1,5 @@
 // Supervision: the monthly SLA dashboard against the contract's targets, and what is overdue.
-import { api, h, act, table, badge, button, fmtNumber, explain, loadList, ZONE, chartOptions, recentMonths, monthName } from './ui.js';
+import { api, h, act, table, badge, button, fmtNumber, explain, loadList, chartOptions, recentMonths, monthName } from './ui.js';
 import { escalationTable, missedCallTable, isBreached } from './office.js';
 import { complaintTable } from './uru.js';
 import { overviewTab, reportsTab, exportsTab } from './desk.js';
