@@ -174,6 +174,11 @@ const NOT_PERSONAL_TABLES = new Set([
 ]);
 
 export type RecordIds = Record<string, string[]>;
+interface FoundRecords {
+  ids: RecordIds;
+  identifiers: SubjectIdentifiers;
+  literals: Set<string>;
+}
 
 export interface PrivacyStore {
   /** Every record of the person (the identifiers found together in one record are the same person). */
@@ -283,11 +288,13 @@ async function scrubOtherTables(trx: Knex, literals: string[]): Promise<number> 
 }
 
 export function createPrivacyStore(db: Db): PrivacyStore {
-  async function findRecords(subject: { kind: SubjectKind; value: string }, q: Knex = db) {
+  /** `seed`: what an earlier search found, so that records created since (an escalation of a found contact) join it. */
+  async function findRecords(subject: { kind: SubjectKind; value: string }, q: Knex = db, seed?: FoundRecords) {
     const ids = emptyIdentifiers();
-    const literals = new Set<string>([subject.value.trim()]);
+    const literals = new Set<string>([subject.value.trim(), ...(seed?.literals ?? [])]);
     addIdentifier(ids, subject.kind, subject.value);
-    const found: Record<string, Set<string>> = Object.fromEntries(PERSONAL_KINDS.map((k) => [k.kind, new Set<string>()]));
+    for (const kind of ['emails', 'phones', 'taxCodes'] as const) for (const v of seed?.identifiers[kind] ?? []) ids[kind].add(v);
+    const found: Record<string, Set<string>> = Object.fromEntries(PERSONAL_KINDS.map((k) => [k.kind, new Set<string>(seed?.ids[k.kind] ?? [])]));
     const note = (kind: SubjectKind, value: unknown) => {
       if (typeof value === 'string' && value.trim() !== '') literals.add(value.trim());
       return addIdentifier(ids, kind, value);
@@ -370,7 +377,17 @@ export function createPrivacyStore(db: Db): PrivacyStore {
     for (const e of ids.emails) literals.add(e);
     for (const t of ids.taxCodes) literals.add(t);
     for (const p of ids.phones) if (p.replace(/\D/g, '').length >= 6) literals.add(p);
-    return { ids: Object.fromEntries(Object.entries(found).map(([k, s]) => [k, [...s]])) as RecordIds, identifiers: ids, literals };
+    return { ids: Object.fromEntries(Object.entries(found).map(([k, s]) => [k, [...s]])) as RecordIds, identifiers: ids, literals } satisfies FoundRecords;
+  }
+
+  async function markErased(trx: Knex, ids: RecordIds): Promise<void> {
+    for (const k of PERSONAL_KINDS) {
+      if ((ids[k.kind] ?? []).length === 0) continue;
+      await trx('erased_records')
+        .insert(ids[k.kind].map((id) => ({ entity_type: k.entityType, entity_id: id, reason: 'erasure' })))
+        .onConflict(['entity_type', 'entity_id'])
+        .ignore();
+    }
   }
 
   async function subjectHash(kind: SubjectKind, value: string) {
@@ -384,15 +401,9 @@ export function createPrivacyStore(db: Db): PrivacyStore {
     async erase(subject) {
       const salt = await saltOf(db);
       // 1. Mark the records and the person, and commit: every transition that checks from now on sees them.
-      const { ids, identifiers, literals } = await db.transaction(async (trx) => {
+      const marked = await db.transaction(async (trx) => {
         const found = await findRecords(subject, trx);
-        for (const k of PERSONAL_KINDS) {
-          if (found.ids[k.kind].length === 0) continue;
-          await trx('erased_records')
-            .insert(found.ids[k.kind].map((id) => ({ entity_type: k.entityType, entity_id: id, reason: 'erasure' })))
-            .onConflict(['entity_type', 'entity_id'])
-            .ignore();
-        }
+        await markErased(trx, found.ids);
         const subjects = [
           ...[...found.identifiers.emails].map((v) => ({ kind: 'email', subject_hash: hmac(salt, 'email', v) })),
           ...[...found.identifiers.phones].map((v) => ({ kind: 'phone', subject_hash: hmac(salt, 'phone', v) })),
@@ -409,6 +420,10 @@ export function createPrivacyStore(db: Db): PrivacyStore {
       // 3. Anonymise. A record's row first: that waits for a transition still writing it, so its
       //    history row is committed (and visible) by the time the history is anonymised.
       return db.transaction(async (trx) => {
+        // Found again: a record created by a transition that committed before the barrier (an escalation
+        // of an erased contact) was invisible in step 1; one created later sees the marks itself.
+        const { ids, identifiers, literals } = await findRecords(subject, trx, marked);
+        await markErased(trx, ids);
         const erased: Record<string, number> = { history: 0 };
         const entityIds: string[] = [];
         for (const k of PERSONAL_KINDS) {
