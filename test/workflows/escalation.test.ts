@@ -15,6 +15,7 @@ import {
   workflowId,
 } from '../../workflows/definitions';
 import type { Service } from '../../domain/catalog';
+import { untilChildStarted } from '../../api/child-lifecycles';
 
 jest.setTimeout(120_000);
 const ZONE = 'Europe/Rome';
@@ -50,7 +51,10 @@ async function openAndEscalate(office = 'MCTC-VEICOLI') {
   const handle = await stack.client.workflow.start(contactWorkflow, { workflowId: workflowId.contact(id), taskQueue: stack.taskQueue, args: [input] });
   await handle.executeUpdate(registerContactUpdate, { args: [{}] });
   const escalation = await handle.executeUpdate(escalateContactUpdate, { args: [{ office, actor: operator }] });
-  return { contact: handle, escalation, escalationHandle: stack.client.workflow.getHandle(workflowId.escalation(escalation.id)) };
+  // The update answers as the child's start is asked for: the server may not know the child for a moment.
+  const escalationHandle = stack.client.workflow.getHandle(workflowId.escalation(escalation.id));
+  await untilChildStarted(() => escalationHandle.describe());
+  return { contact: handle, escalation, escalationHandle };
 }
 
 const rome = (iso: string | Date) => DateTime.fromJSDate(typeof iso === 'string' ? new Date(iso) : iso).setZone(ZONE).toFormat("ccc yyyy-MM-dd HH:mm");
