@@ -5,6 +5,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The patches npm ci's postinstall applies to dependencies (patch-package; see patches/README.md).
+COPY patches ./patches
 # Only the packages whose install scripts the project allows (package.json "allowScripts").
 RUN npm ci --no-audit --no-fund
 COPY . .
@@ -14,6 +16,7 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node

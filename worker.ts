@@ -29,6 +29,8 @@ export interface WorkerParams {
   /** Pre-bundled workflow code (tests bundle once per run); otherwise bundled from ./workflows. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows'>;
+  /** The stack trace query of running workflows (WORKFLOW_STACK_TRACES); off unless asked for. */
+  workflowStackTraces?: boolean;
 }
 
 /** The workflow bundle `npm run build` writes next to the compiled worker; absent under tsx. */
@@ -47,6 +49,8 @@ export function workerTuning(config: Config): NonNullable<WorkerParams['tuning']
 export async function createWorker(p: WorkerParams): Promise<Worker> {
   // Kept so that workflows started with this catalog keep their rules after it changes.
   await createCatalogVersionStore(p.deps.db).save(p.deps.catalog);
+  // Read by the patched SDK in the workflow threads Worker.create starts (patches/@temporalio+worker*.patch).
+  process.env.TEMPORAL_WORKFLOW_STACK_TRACES = p.workflowStackTraces ? 'on' : 'off';
   return Worker.create({
     connection: p.connection,
     namespace: p.namespace,
@@ -112,6 +116,7 @@ async function main(): Promise<void> {
     // Production (dist/): the bundle made at build time; from source: a bundle cached under DATA_DIR.
     workflowBundle: { codePath: existsSync(PREBUILT_BUNDLE) ? PREBUILT_BUNDLE : await sourceBundle(config, logger) },
     tuning: workerTuning(config),
+    workflowStackTraces: config.WORKFLOW_STACK_TRACES === 'on',
   });
   await setupRenewalsExportSchedule(config, catalog, endpoints.temporalAddress, taskQueue, logger);
   await setupRetentionSchedule(config, endpoints.temporalAddress, taskQueue, logger);

@@ -114,6 +114,12 @@ const configSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalInt,
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: optionalInt,
   WORKER_MAX_CACHED_WORKFLOWS: optionalInt,
+  /**
+   * The Temporal UI's stack trace of a running workflow. Off by default: the SDK then skips a stack
+   * capture per promise in workflow code (a large share of the worker's CPU, sdk-typescript#1587;
+   * patches/ makes it optional). Turn on while debugging a stuck workflow.
+   */
+  WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
   /** Inbound mail by IMAP polling (infra/imap-poller.ts): `imaps://user:pass@host/MAILBOX`; unset = no polling. Never logged. */
   IMAP_URL: optionalString.refine((v) => v === undefined || imapUrlProblem(v) === undefined, {
     error: (issue) => imapUrlProblem(String(issue.input)) ?? 'invalid',

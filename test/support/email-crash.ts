@@ -5,16 +5,13 @@
  * relay is cut once. It reports what reached the relay, what was lost, and the copies the relay
  * recognised by Message-ID and dropped.
  */
-import { spawn, ChildProcess } from 'node:child_process';
+import { killHard, startWorkerProcess } from './spawn-worker';
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import type { Db } from '../../infra/db';
 import { startSmtpSink, SmtpSinkHandle } from '../../infra/smtp-sink';
 import { createApiKeyStore } from '../../infra/stores/api-keys';
-
-const ROOT = path.join(__dirname, '..', '..');
 
 export interface EmailCrashOptions {
   emails: number;
@@ -62,41 +59,6 @@ export interface EmailCrashFigures {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A worker process; resolves once it polls. */
-function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'support', 'worker-process.ts')], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    cwd: ROOT,
-  });
-  // A worker must not outlive the test process, whatever ends it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker process not ready within 60 s: ${stderr}`)), 60_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      if (c.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`worker process exited before ready (${signal ?? code}): ${stderr}`));
-    });
-  });
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 export async function runEmailCrashScenario(o: EmailCrashOptions): Promise<EmailCrashFigures> {
   const started = performance.now();

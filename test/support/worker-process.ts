@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     dataConverter: encryptingDataConverter(requirePayloadKeys(config)),
     deps: { db, mailer, catalog: loadCatalogFile(config.SERVICES_FILE), settings: { renewalsSendEmpty: config.RENEWALS_EXPORT_SEND_EMPTY } },
     workflowBundle: { code: readFileSync(bundleFile, 'utf8') },
+    workflowStackTraces: config.WORKFLOW_STACK_TRACES === 'on',
   });
   const running = worker.run();
   process.stdout.write('ready\n');
