@@ -22,7 +22,7 @@ import { loadCatalogFile } from '../infra/catalog-file';
 import { createLogger } from '../infra/logger';
 import { createApp } from '../api/app';
 import { runEmailCrashScenario } from '../test/support/email-crash';
-import { PRELOAD_MODULES } from '../infra/workflow-bundle';
+import { workflowBundleOptions } from '../infra/workflow-bundle';
 
 async function main(): Promise<void> {
   const emails = Number(process.env.EMAILS ?? 1000);
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const [pg, temporal, bundle] = await Promise.all([
     startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: pgPort }),
     startTemporalDevServer({ port: temporalPort }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, preloadModules: PRELOAD_MODULES, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }),
+    bundleWorkflowCode(workflowBundleOptions(require.resolve('../workflows'), FAILURE_CONVERTER_PATH)),
   ]);
   const bundleFile = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundleFile, bundle.code);

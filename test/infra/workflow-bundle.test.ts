@@ -80,3 +80,28 @@ describe('workflow bundle cached under DATA_DIR (infra/workflow-bundle.ts)', () 
     }
   });
 });
+
+describe('the lifecycles bundle (workflowBundleOptions, built once per test run)', () => {
+  const code = () => readFileSync(requireEnv('TEST_WORKFLOW_BUNDLE'), 'utf8');
+  const sourceMapOf = (bundle: string) => {
+    const marker = '//# sourceMappingURL=data:application/json;charset=utf-8;base64,';
+    const at = bundle.lastIndexOf(marker);
+    expect(at).toBeGreaterThan(0);
+    return JSON.parse(Buffer.from(bundle.slice(at + marker.length).trim(), 'base64').toString('utf8')) as { sources: string[]; sourcesContent?: unknown[]; mappings: string };
+  };
+
+  it('leaves moment locales out: date-holidays brings translations of its own', () => {
+    const bundle = code();
+    expect(bundle).toContain('date-holidays');
+    expect(bundle).not.toMatch(/moment\/locale\/(it|de|fr)\.js/);
+  });
+
+  it('maps our workflow code without carrying a copy of every source file', () => {
+    const map = sourceMapOf(code());
+    expect(map.sources.some((s) => s.endsWith(path.join('workflows', 'contact.ts')))).toBe(true);
+    expect(map.mappings.length).toBeGreaterThan(0);
+    expect(map.sourcesContent ?? []).toEqual([]);
+    // A worker thread parses this map: it stays small beside the code.
+    expect(code().length).toBeLessThan(6_000_000);
+  });
+});

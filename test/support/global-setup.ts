@@ -11,7 +11,7 @@ import { startTemporalDevServer } from '../../infra/temporal-dev-server';
 import { createDb, migrateLatest } from '../../infra/db';
 import { freePort } from '../../infra/ports';
 import { FAILURE_CONVERTER_PATH, generatePayloadKeyText } from '../../infra/codec';
-import { PRELOAD_MODULES } from '../../infra/workflow-bundle';
+import { workflowBundleOptions } from '../../infra/workflow-bundle';
 
 export const TEMPLATE_DB = 'cc_template';
 
@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
   const [pg, temporal, bundle] = await Promise.all([
     startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: pgPort, database: TEMPLATE_DB }),
     startTemporalDevServer({ port: temporalPort }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, preloadModules: PRELOAD_MODULES, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }),
+    bundleWorkflowCode(workflowBundleOptions(require.resolve('../../workflows'), FAILURE_CONVERTER_PATH)),
   ]);
   const db = createDb(pg.url);
   await migrateLatest(db);
