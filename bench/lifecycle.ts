@@ -28,6 +28,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { loadConfig, workerNodeFlags } from '../infra/config';
 import { generatePayloadKeyText } from '../infra/codec';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
@@ -247,7 +248,9 @@ async function main(): Promise<void> {
     const log = openSync(path.join(dataDir, `${name}.log`), 'a');
     // BENCH_CPU_PROF=<dir>: the worker and the API write V8 CPU profiles there when they stop.
     const prof = process.env.BENCH_CPU_PROF && !name.startsWith('noop') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...args], { env, stdio: ['ignore', log, log], cwd: ROOT });
+    // Workers start as `npm start` starts them (their heap budget).
+    const nodeFlags = name.startsWith('worker') ? workerNodeFlags(loadConfig(env)) : [];
+    const child = spawn(process.execPath, [...nodeFlags, ...prof, '--import', 'tsx', ...args], { env, stdio: ['ignore', log, log], cwd: ROOT });
     closeSync(log);
     children.set(name, child);
     child.on('exit', (code, signal) => {

@@ -115,6 +115,13 @@ const configSchema = z.object({
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: optionalInt,
   WORKER_MAX_CACHED_WORKFLOWS: optionalInt,
   /**
+   * The worker's V8 heap budget in MB, given to its process as --max-old-space-size by the
+   * launchers (`npm start`, `npm run worker`, compose). The SDK sizes its cache of running
+   * workflows from it (about 200 at 512), and V8 collects before growing past it: without it the
+   * worker kept over 500 MB after a 5,000-contact day (issue 12: goal under 400).
+   */
+  WORKER_HEAP_MB: z.coerce.number().int().min(256).max(65536).default(512),
+  /**
    * The Temporal UI's stack trace of a running workflow. Off by default: the SDK then skips a stack
    * capture per promise in workflow code (a large share of the worker's CPU, sdk-typescript#1587;
    * patches/ makes it optional). Turn on while debugging a stuck workflow.
@@ -156,6 +163,11 @@ export const EXIT_CONFIG = 78;
 export type Config = z.infer<typeof configSchema>;
 
 /** Parses the environment once; entrypoints call this and pass the result down. */
+/** Node flags of a worker process (its heap budget). */
+export function workerNodeFlags(config: Pick<Config, 'WORKER_HEAP_MB'>): string[] {
+  return [`--max-old-space-size=${config.WORKER_HEAP_MB}`];
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = configSchema.safeParse(env);
   if (!result.success) {

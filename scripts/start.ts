@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { EXIT_CONFIG, loadConfig, runtimeFile } from '../infra/config';
+import { EXIT_CONFIG, loadConfig, runtimeFile, workerNodeFlags } from '../infra/config';
 import { createDb, migrateLatest } from '../infra/db';
 import { createApiKeyStore } from '../infra/stores/api-keys';
 import { loadCatalogFile } from '../infra/catalog-file';
@@ -30,8 +30,8 @@ interface Part {
   exited: Promise<number | null>;
 }
 
-function spawnPart(name: string, args: string[], env: NodeJS.ProcessEnv, stdout: 'inherit' | 'pipe'): Part {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env, cwd: ROOT, stdio: ['ignore', stdout, 'inherit'], detached: true });
+function spawnPart(name: string, args: string[], env: NodeJS.ProcessEnv, stdout: 'inherit' | 'pipe', nodeFlags: string[] = []): Part {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], { env, cwd: ROOT, stdio: ['ignore', stdout, 'inherit'], detached: true });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
   return { name, child, exited };
 }
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     WORKER_METRICS_URL: config.WORKER_METRICS_URL ?? `http://127.0.0.1:${metricsPort}/metrics`,
   });
   const launch = (name: 'api' | 'worker' | 'inbound-smtp', entry: string) => {
-    const part = spawnPart(name, [path.join(ROOT, entry)], env, 'inherit');
+    const part = spawnPart(name, [path.join(ROOT, entry)], env, 'inherit', name === 'worker' ? workerNodeFlags(config) : []);
     // The API stops first, then the inbound listener, then the worker drains.
     if (name === 'api') stopOrder.unshift(part);
     else if (name === 'inbound-smtp') stopOrder.splice(stopOrder[0]?.name === 'api' ? 1 : 0, 0, part);

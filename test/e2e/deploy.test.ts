@@ -43,7 +43,8 @@ it('compose.yaml: PostgreSQL, Temporal, a mail catcher, migrate, worker and api,
   expect(s.temporal.image).toMatch(/^temporalio\//);
   expect(s.mailpit.image).toMatch(/^axllent\/mailpit/);
   expect(s.migrate.command).toEqual(['node', 'dist/scripts/migrate.js']);
-  expect(s.worker.command).toEqual(['node', 'dist/worker.js']);
+  // The worker's heap budget (WORKER_HEAP_MB in the README) is a node flag.
+  expect(s.worker.command).toEqual(['node', '--max-old-space-size=1024', 'dist/worker.js']);
   expect(s.api.command).toEqual(['node', 'dist/api/server.js']);
   for (const name of ['migrate', 'worker', 'api']) {
     const env = s[name].environment!;

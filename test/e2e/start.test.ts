@@ -147,6 +147,20 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
   }
   expect(ack).toMatch(/\[CON-\d{4}-\d{6}\]/);
 
+  // The worker runs with its heap budget (WORKER_HEAP_MB, default 512 MB).
+  const workerCommand = readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .map((pid) => {
+      try {
+        const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+        return environ.includes(`DATA_DIR=${dataDir}`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0') : undefined;
+      } catch {
+        return undefined; // gone meanwhile
+      }
+    })
+    .find((argv) => argv?.some((a) => a.endsWith(`${path.sep}worker.ts`)));
+  expect(workerCommand).toContain('--max-old-space-size=512');
+
   // The worker's Temporal SDK metrics come with the API's own.
   const metrics = await (await fetch(`http://127.0.0.1:${env.PORT}/metrics`)).text();
   expect(metrics).toMatch(/^http_requests_total\{.*route="\/api\/v1\/services".*\} \d+/m);
