@@ -3,11 +3,11 @@
  * a local activity: no extra workflow task per write), the refusals update validators throw, and
  * a re-plannable deadline timer.
  */
-import { ApplicationFailure, ParentClosePolicy, condition, proxyLocalActivities, startChild, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, condition, proxyLocalActivities, startChild, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Projection, Transition } from '../activities/db';
 import type { Actor } from '../domain/actor';
-import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { Searchable, searchAttributesOf, searchableOf } from '../domain/search-attributes';
 import type { Service } from '../domain/catalog';
 import { BusinessCalendar, calendarOf } from '../domain/business-calendar';
 import { FORBIDDEN, INVALID_INPUT, INVALID_TRANSITION } from './common';
@@ -43,24 +43,12 @@ export const forbidden = (message: string) => ApplicationFailure.create({ type: 
 export const badInput = (field: string, message: string) =>
   ApplicationFailure.create({ type: INVALID_INPUT, message: `${field}: ${message}`, details: [{ field }], nonRetryable: true });
 
-/** What operators can search a lifecycle by. */
-export interface Searchable {
-  service: string;
-  office: string | null;
-  status: string;
-}
-
-/** Search attributes to start a child with (its recorder then upserts only changes). */
-export function searchAttributesOf({ service, office, status }: Searchable): Record<string, string[]> {
-  return { [SEARCH_ATTRIBUTES.service]: [service], [SEARCH_ATTRIBUTES.office]: office ? [office] : [], [SEARCH_ATTRIBUTES.status]: [status] };
-}
-
 export interface RecorderOptions {
   entityType: string;
   entityId: string;
   /** Transitions already recorded for this entity (a child's opening, written by its parent). */
   recorded?: number;
-  /** The search attributes the workflow was started with, if any. */
+  /** The search attributes the workflow was started with (default: read from its start). */
   startedWith?: Searchable;
   /** The entity's view after each transition. */
   projection: () => Projection;
@@ -70,8 +58,10 @@ export interface RecorderOptions {
 /** Records a lifecycle's transitions, numbered by a per-entity sequence. */
 export function createRecorder(opts: RecorderOptions) {
   let seq = opts.recorded ?? 0;
-  const key = ({ service, office, status }: Searchable) => JSON.stringify([service, office, status]);
-  let searched = opts.startedWith ? key(opts.startedWith) : '';
+  const key = ({ service, office, status }: Partial<Searchable>) => JSON.stringify([service, office, status]);
+  // A lifecycle started with its search attributes (a child by its parent, a contact by the API)
+  // upserts only a change; one started without them upserts at its first write. Both read history.
+  let searched = key(opts.startedWith ?? searchableOf((workflowInfo().searchAttributes ?? {}) as Record<string, unknown[]>));
 
   /** The next transition of this entity (its view taken now). */
   const transition = (action: string, actor: Actor, payload: Record<string, unknown> = {}, at = Date.now()): Transition => ({

@@ -24,6 +24,7 @@ import { contactWorkflow } from '../../workflows/contact';
 import { idPath, operation, type ApiPaths } from '../openapi-kit';
 import { composeAnswer, standardAnswerFor } from './answers';
 import { createInboundMailStore } from '../../infra/stores/inbound-mail';
+import { searchAttributesOf } from '../../domain/search-attributes';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -299,6 +300,9 @@ export function contactsRouter(deps: RouterDeps): Router {
   return router;
 }
 
+/** The office an IVR choice sends the contact to (the workflow sets the same). */
+const ivrOffice = (deps: RouterDeps, input: ContactInput) => (input.ivrCode ? (deps.catalog.service(input.service)?.ivrMenu.find((o) => o.code === input.ivrCode)?.office ?? null) : null);
+
 /**
  * Starts a contact workflow and waits for its intake to be recorded (update-with-start), so the
  * answer reflects PostgreSQL. The id is a business key: starting it twice never makes a second workflow.
@@ -313,6 +317,9 @@ export async function startContact(deps: RouterDeps, input: ContactInput) {
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // As the contact will be in the operators' queue: its first write then upserts nothing (one
+        // history event less per contact); a voicemail left out of hours upserts `waiting` itself.
+        searchAttributes: searchAttributesOf({ service: input.service, office: ivrOffice(deps, input), status: 'triage' }),
       }),
     });
   } catch (err) {
