@@ -117,10 +117,10 @@ const configSchema = z.object({
   /**
    * The worker's V8 heap budget in MB, given to its process as --max-old-space-size by the
    * launchers (`npm start`, `npm run worker`, compose). The SDK sizes its cache of running
-   * workflows from it (about 200 at 512), and V8 collects before growing past it: without it the
+   * workflows from it (about 360 at 768), and V8 collects before growing past it: without it the
    * worker kept over 500 MB after a 5,000-contact day (issue 12: goal under 400).
    */
-  WORKER_HEAP_MB: z.coerce.number().int().min(256).max(65536).default(512),
+  WORKER_HEAP_MB: z.coerce.number().int().min(256).max(65536).default(768),
   /**
    * The Temporal UI's stack trace of a running workflow. Off by default: the SDK then skips a stack
    * capture per promise in workflow code (a large share of the worker's CPU, sdk-typescript#1587;

@@ -147,7 +147,7 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
   }
   expect(ack).toMatch(/\[CON-\d{4}-\d{6}\]/);
 
-  // The worker runs with its heap budget (WORKER_HEAP_MB, default 512 MB).
+  // The worker runs with its heap budget (WORKER_HEAP_MB, default 768 MB).
   const workerCommand = readdirSync('/proc')
     .filter((pid) => /^\d+$/.test(pid))
     .map((pid) => {
@@ -159,7 +159,7 @@ it('starts everything, serves the API with an admin-made key, stops cleanly and 
       }
     })
     .find((argv) => argv?.some((a) => a.endsWith(`${path.sep}worker.ts`)));
-  expect(workerCommand).toContain('--max-old-space-size=512');
+  expect(workerCommand).toContain('--max-old-space-size=768');
 
   // The worker's Temporal SDK metrics come with the API's own.
   const metrics = await (await fetch(`http://127.0.0.1:${env.PORT}/metrics`)).text();
