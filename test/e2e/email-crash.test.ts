@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { startStack, Stack, requireEnv } from '../support/harness';
 import { runEmailCrashScenario } from '../support/email-crash';
+import { workerEnvFor } from '../support/spawn-worker';
 import { freePort } from '../../infra/ports';
 
 // About a minute on an idle 2-core machine; the margin is for a loaded CI runner.
@@ -27,14 +28,7 @@ it('delivers every one of 200 emails through 5 SIGKILLs of the worker and a rela
     concurrency: 20,
     app: stack.app,
     db: stack.db,
-    workerEnv: {
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: requireEnv('TEST_TEMPORAL_ADDRESS'),
-      TEMPORAL_NAMESPACE: stack.client.options.namespace,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      TEMPORAL_PAYLOAD_KEY: requireEnv('TEST_PAYLOAD_KEY'),
-      WORKFLOW_BUNDLE_FILE: requireEnv('TEST_WORKFLOW_BUNDLE'),
-    },
+    workerEnv: workerEnvFor(stack),
     mailDir: mkdtempSync(path.join(requireEnv('TEST_DIR'), 'crash-mail-')),
     smtpPort: await freePort(),
     settleTimeoutMs: 60_000,

@@ -6,8 +6,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
-import { startStack, Stack, requireEnv } from '../support/harness';
-import { killHard, startWorkerProcess } from '../support/spawn-worker';
+import { startStack, Stack } from '../support/harness';
+import { killHard, startWorkerProcess, workerEnvFor } from '../support/spawn-worker';
 import { workflowId } from '../../workflows/common';
 import { contactQuery } from '../../workflows/contact.contract';
 
@@ -15,16 +15,7 @@ jest.setTimeout(120_000);
 
 async function stackWithWorker(stackTraces: 'on' | 'off'): Promise<{ stack: Stack; worker: ChildProcess }> {
   const stack = await startStack({ inProcessWorker: false });
-  const worker = await startWorkerProcess({
-    DATABASE_URL: stack.databaseUrl,
-    TEMPORAL_ADDRESS: requireEnv('TEST_TEMPORAL_ADDRESS'),
-    TEMPORAL_NAMESPACE: stack.client.options.namespace,
-    TEMPORAL_TASK_QUEUE: stack.taskQueue,
-    TEMPORAL_PAYLOAD_KEY: requireEnv('TEST_PAYLOAD_KEY'),
-    WORKFLOW_BUNDLE_FILE: requireEnv('TEST_WORKFLOW_BUNDLE'),
-    SMTP_URL: stack.smtp.url,
-    WORKFLOW_STACK_TRACES: stackTraces,
-  });
+  const worker = await startWorkerProcess({ ...workerEnvFor(stack), SMTP_URL: stack.smtp.url, WORKFLOW_STACK_TRACES: stackTraces });
   return { stack, worker };
 }
 

@@ -4,8 +4,21 @@
  */
 import { spawn, ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { requireEnv, type Stack } from './harness';
 
 const ROOT = path.join(__dirname, '..', '..');
+
+/** The configuration of a worker process serving a test stack (its database, namespace and task queue). */
+export function workerEnvFor(stack: Stack): Record<string, string> {
+  return {
+    DATABASE_URL: stack.databaseUrl,
+    TEMPORAL_ADDRESS: requireEnv('TEST_TEMPORAL_ADDRESS'),
+    TEMPORAL_NAMESPACE: stack.client.options.namespace,
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    TEMPORAL_PAYLOAD_KEY: requireEnv('TEST_PAYLOAD_KEY'),
+    WORKFLOW_BUNDLE_FILE: requireEnv('TEST_WORKFLOW_BUNDLE'),
+  };
+}
 
 /** A worker process; resolves once it polls. */
 export function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
