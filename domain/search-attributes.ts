@@ -23,7 +23,7 @@ export function searchAttributesOf({ service, office, status }: Searchable): Rec
 }
 
 /** The searchable state in a workflow's search attributes (undefined fields when it was started without). */
-export function searchableOf(attributes: Record<string, unknown[] | undefined>): Partial<Searchable> {
+export function searchableFromAttributes(attributes: Record<string, unknown[] | undefined>): Partial<Searchable> {
   const first = (name: string) => (attributes[name]?.[0] as string | undefined) ?? undefined;
   return { service: first(SEARCH_ATTRIBUTES.service), office: first(SEARCH_ATTRIBUTES.office) ?? null, status: first(SEARCH_ATTRIBUTES.status) };
 }

@@ -7,7 +7,7 @@ import { ApplicationFailure, ParentClosePolicy, condition, proxyLocalActivities,
 import type { Activities } from '../activities';
 import type { Projection, Transition } from '../activities/db';
 import type { Actor } from '../domain/actor';
-import { Searchable, searchAttributesOf, searchableOf } from '../domain/search-attributes';
+import { Searchable, searchAttributesOf, searchableFromAttributes } from '../domain/search-attributes';
 import type { Service } from '../domain/catalog';
 import { BusinessCalendar, calendarOf } from '../domain/business-calendar';
 import { FORBIDDEN, INVALID_INPUT, INVALID_TRANSITION } from './common';
@@ -61,7 +61,7 @@ export function createRecorder(opts: RecorderOptions) {
   const key = ({ service, office, status }: Partial<Searchable>) => JSON.stringify([service, office, status]);
   // A lifecycle started with its search attributes (a child by its parent, a contact by the API)
   // upserts only a change; one started without them upserts at its first write. Both read history.
-  let searched = key(opts.startedWith ?? searchableOf((workflowInfo().searchAttributes ?? {}) as Record<string, unknown[]>));
+  let searched = key(opts.startedWith ?? searchableFromAttributes((workflowInfo().searchAttributes ?? {}) as Record<string, unknown[]>));
 
   /** The next transition of this entity (its view taken now). */
   const transition = (action: string, actor: Actor, payload: Record<string, unknown> = {}, at = Date.now()): Transition => ({
